@@ -1,0 +1,7 @@
+import type { Command } from '../io.js';
+
+/**
+ * Every `nn` sub-command, in the order `nn help` lists them. Each lives in its own file in this
+ * folder; adding a command is adding a file and a line here.
+ */
+export const commands: readonly Command[] = [];

@@ -1,0 +1,23 @@
+import type { MessageArgs, MessageSpec } from './types.js';
+import { internalMessages } from './codes/internal.js';
+
+/**
+ * THE message table: every diagnostic code nn can produce, merged from one file per band in
+ * `codes/`. A code is added by adding a row to its band's file; `DiagnosticCode` follows.
+ */
+export const messages = {
+  ...internalMessages,
+} as const satisfies Record<string, MessageSpec>;
+
+export type DiagnosticCode = keyof typeof messages;
+
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return Object.prototype.hasOwnProperty.call(messages, code);
+}
+
+/** Fill a template's `{name}` placeholders; an unknown placeholder is kept as written. */
+export function formatMessage(template: string, args: MessageArgs = {}): string {
+  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : whole,
+  );
+}
