@@ -1,0 +1,142 @@
+/**
+ * Cache- and register-blocked matrix products in plain TypeScript, in the style of BLAS:
+ * blocks of B (KC×NC) and A (MC×KC) are packed into 4-wide panels, and a 4×4 micro-kernel keeps
+ * its 16 accumulators in locals. The three transpositions differ only in how they pack.
+ */
+import type { FloatArray } from '../tensor.js';
+import type { Gemm, Kernels } from './types.js';
+
+const MR = 4;
+const NR = 4;
+const KC = 256;
+const MC = 64;
+const NC = 1024;
+
+function roundUp(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}
+
+/** Elements of packing space for an `m×n×k` product. */
+export function gemmPackSize(m: number, n: number, k: number): number {
+  const kc = Math.min(k, KC);
+  return Math.min(roundUp(m, MR), MC) * kc + kc * Math.min(roundUp(n, NR), NC);
+}
+
+/**
+ * A fresh set of gemm closures. Each call builds new function objects from one source; the
+ * runtime makes one set per dtype (see `createKernels`).
+ */
+export function createGemmKernels(): Kernels {
+  /** Packs rows ic..ic+mc, depth pc..pc+kc of A (element (i,p) at `a[off + i·rs + p·cs]`). */
+  function packA(
+    a: FloatArray, off: number, rs: number, cs: number,
+    ic: number, mc: number, pc: number, kc: number, pack: FloatArray, o: number,
+  ): void {
+    for (let ir = 0; ir < mc; ir += MR) {
+      const rows = Math.min(MR, mc - ir);
+      for (let p = 0; p < kc; p++) {
+        const base = off + (ic + ir) * rs + (pc + p) * cs;
+        for (let r = 0; r < MR; r++) pack[o++] = r < rows ? a[base + r * rs] : 0;
+      }
+    }
+  }
+
+  /** Packs depth pc..pc+kc, columns jc..jc+nc of B (element (p,j) at `b[off + p·rs + j·cs]`). */
+  function packB(
+    b: FloatArray, off: number, rs: number, cs: number,
+    pc: number, kc: number, jc: number, nc: number, pack: FloatArray, o: number,
+  ): void {
+    for (let jr = 0; jr < nc; jr += NR) {
+      const cols = Math.min(NR, nc - jr);
+      for (let p = 0; p < kc; p++) {
+        const base = off + (pc + p) * rs + (jc + jr) * cs;
+        for (let q = 0; q < NR; q++) pack[o++] = q < cols ? b[base + q * cs] : 0;
+      }
+    }
+  }
+
+  /** C tile (rows×cols at co, leading dimension ldc) (+)= packed A panel · packed B panel. */
+  function micro(
+    kc: number, pk: FloatArray, ao: number, bo: number,
+    c: FloatArray, co: number, ldc: number, rows: number, cols: number, add: boolean,
+  ): void {
+    if (rows < MR || cols < NR) {
+      for (let r = 0; r < rows; r++) {
+        for (let q = 0; q < cols; q++) {
+          let s = 0;
+          for (let p = 0; p < kc; p++) s += pk[ao + p * MR + r] * pk[bo + p * NR + q];
+          const i = co + r * ldc + q;
+          c[i] = add ? c[i] + s : s;
+        }
+      }
+      return;
+    }
+    let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+    let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+    let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+    let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+    for (let p = 0; p < kc; p++) {
+      const a0 = pk[ao], a1 = pk[ao + 1], a2 = pk[ao + 2], a3 = pk[ao + 3];
+      const b0 = pk[bo], b1 = pk[bo + 1], b2 = pk[bo + 2], b3 = pk[bo + 3];
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      ao += MR;
+      bo += NR;
+    }
+    let i = co;
+    if (add) {
+      c[i] += c00; c[i + 1] += c01; c[i + 2] += c02; c[i + 3] += c03; i += ldc;
+      c[i] += c10; c[i + 1] += c11; c[i + 2] += c12; c[i + 3] += c13; i += ldc;
+      c[i] += c20; c[i + 1] += c21; c[i + 2] += c22; c[i + 3] += c23; i += ldc;
+      c[i] += c30; c[i + 1] += c31; c[i + 2] += c32; c[i + 3] += c33;
+    } else {
+      c[i] = c00; c[i + 1] = c01; c[i + 2] = c02; c[i + 3] = c03; i += ldc;
+      c[i] = c10; c[i + 1] = c11; c[i + 2] = c12; c[i + 3] = c13; i += ldc;
+      c[i] = c20; c[i + 1] = c21; c[i + 2] = c22; c[i + 3] = c23; i += ldc;
+      c[i] = c30; c[i + 1] = c31; c[i + 2] = c32; c[i + 3] = c33;
+    }
+  }
+
+  function gemm(
+    m: number, n: number, k: number,
+    a: FloatArray, aOff: number, rsA: number, csA: number,
+    b: FloatArray, bOff: number, rsB: number, csB: number,
+    c: FloatArray, cOff: number, accumulate: boolean, pack: FloatArray, aBase: number,
+  ): void {
+    if (k === 0) {
+      if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOff + i * n, cOff + i * n + n);
+      return;
+    }
+    const bBase = aBase + Math.min(roundUp(m, MR), MC) * Math.min(k, KC);
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = Math.min(NC, n - jc);
+      for (let pc = 0; pc < k; pc += KC) {
+        const kc = Math.min(KC, k - pc);
+        const add = accumulate || pc > 0;
+        packB(b, bOff, rsB, csB, pc, kc, jc, nc, pack, bBase);
+        for (let ic = 0; ic < m; ic += MC) {
+          const mc = Math.min(MC, m - ic);
+          packA(a, aOff, rsA, csA, ic, mc, pc, kc, pack, aBase);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const cols = Math.min(NR, nc - jr);
+            const bo = bBase + jr * kc;
+            for (let ir = 0; ir < mc; ir += MR) {
+              const rows = Math.min(MR, mc - ir);
+              micro(kc, pack, aBase + ir * kc, bo, c, cOff + (ic + ir) * n + jc + jr, n, rows, cols, add);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  const gemmNN: Gemm = (m, n, k, a, ao, b, bo, c, co, acc, pack, po) =>
+    gemm(m, n, k, a, ao, k, 1, b, bo, n, 1, c, co, acc, pack, po);
+  const gemmTN: Gemm = (m, n, k, a, ao, b, bo, c, co, acc, pack, po) =>
+    gemm(m, n, k, a, ao, 1, m, b, bo, n, 1, c, co, acc, pack, po);
+  const gemmNT: Gemm = (m, n, k, a, ao, b, bo, c, co, acc, pack, po) =>
+    gemm(m, n, k, a, ao, k, 1, b, bo, 1, k, c, co, acc, pack, po);
+  return { gemmNN, gemmTN, gemmNT, packSize: gemmPackSize };
+}
