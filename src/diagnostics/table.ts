@@ -1,5 +1,7 @@
 import type { MessageArgs, MessageSpec } from './types.js';
 import { internalMessages } from './codes/internal.js';
+import { fileMessages } from './codes/files.js';
+import { syntaxMessages } from './codes/syntax.js';
 
 /**
  * THE message table: every diagnostic code nn can produce, merged from one file per band in
@@ -7,6 +9,8 @@ import { internalMessages } from './codes/internal.js';
  */
 export const messages = {
   ...internalMessages,
+  ...fileMessages,
+  ...syntaxMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type DiagnosticCode = keyof typeof messages;

@@ -1,0 +1,121 @@
+import type { MessageSpec } from '../types.js';
+
+/** NN1xxx: syntax errors found by the lexer and the parser. */
+export const syntaxMessages = {
+  NN1001: {
+    severity: 'error',
+    title: 'unexpected character',
+    template: "unexpected character {text} in the source",
+    explanation:
+      'The lexer met characters that cannot start any token of the language: names, numbers, strings, comments and the punctuation `{ } ( ) [ ] , : = + - * / %`.',
+    example: 'let hidden = 256 # comment',
+    fix: 'Remove the characters, or use `//` for a comment.',
+  },
+  NN1002: {
+    severity: 'error',
+    title: 'unterminated string',
+    template: 'this string has no closing quote before the end of the line',
+    explanation: 'A string starts with `"` and must end with `"` on the same line.',
+    example: 'train M {\n  data: csv("data/train.csv, label: "y")\n}',
+    fix: 'Add the closing `"`.',
+  },
+  NN1003: {
+    severity: 'error',
+    title: 'unterminated block comment',
+    template: 'this block comment has no closing */',
+    explanation: 'A block comment starts with `/*` and runs to the next `*/`; without one it swallows the rest of the file.',
+    example: '/* a comment\nlet x = 1',
+    fix: 'Close the comment with `*/`, or use `//` for a line comment.',
+  },
+  NN1004: {
+    severity: 'error',
+    title: 'invalid escape sequence',
+    template: 'invalid escape sequence {text} in a string',
+    explanation:
+      'Strings support the escapes `\\n`, `\\t`, `\\r`, `\\\\`, `\\"` and `\\u{...}` (1 to 6 hexadecimal digits naming a Unicode code point).',
+    example: 'let path = "C:\\data"',
+    fix: 'Write a backslash as `\\\\`, or use one of the supported escapes.',
+  },
+  NN1005: {
+    severity: 'error',
+    title: 'number without a leading digit',
+    template: 'a number must start with a digit: write {fixed} instead of {text}',
+    explanation: 'Numbers are written `64`, `0.5`, `1e-3` or `1_000`. A decimal point needs a digit on both sides.',
+    example: 'model M {\n  input [4]\n  dropout(.5)\n}',
+    fix: 'Add the leading `0`.',
+  },
+  NN1010: {
+    severity: 'error',
+    title: 'unexpected token',
+    template: 'expected {expected} {context}, found {found}',
+    explanation: 'The parser expected a particular token here, such as a name, `=` or `:`.',
+    example: 'let = 3',
+    fix: 'Write the expected token, or remove the unexpected one.',
+  },
+  NN1011: {
+    severity: 'error',
+    title: 'unclosed bracket',
+    template: "expected '{close}' to close {what}, found {found}",
+    explanation: 'Every `(`, `[` and `{` needs its matching `)`, `]` or `}`.',
+    example: 'model M {\n  input [4]\n  dense(10, activation: relu\n}',
+    fix: 'Add the closing bracket.',
+  },
+  NN1012: {
+    severity: 'error',
+    title: 'expected an expression',
+    template: 'expected a value (a number, string, name, call, list or arithmetic) {context}, found {found}',
+    explanation: 'A value is a number, a string, `true` or `false`, a name, a call `name(...)`, a list `[a, b]`, or arithmetic on those.',
+    example: 'let hidden = ',
+    fix: 'Write the missing value.',
+  },
+  NN1013: {
+    severity: 'error',
+    title: 'expected a declaration',
+    template: 'expected `let`, `model` or `train` at the top level, found {found}',
+    explanation: 'A `.nn` file is a sequence of `let NAME = value`, `model NAME { ... }` and `train NAME { ... }` declarations.',
+    example: 'dense(10)',
+    fix: 'Move the statement into a `model` block, or remove it.',
+  },
+  NN1014: {
+    severity: 'error',
+    title: 'expected a model statement',
+    template: 'expected `input`, a layer, `repeat`, `residual` or `}` in {block}, found {found}',
+    explanation:
+      'A model body holds `input SHAPE`, layers (`relu`, `dense(10)`, `fc1: dense(10)`), `repeat N { ... }` and `residual { ... }` blocks.',
+    example: 'model M {\n  input [4]\n  10\n}',
+    fix: 'Write a layer such as `dense(10)`, or remove the stray token.',
+  },
+  NN1015: {
+    severity: 'error',
+    title: 'expected a train entry',
+    template: 'expected a `key: value` entry or `}` in the train block, found {found}',
+    explanation: 'A `train` block holds `key: value` entries such as `loss: mse` or `epochs: 10`.',
+    example: 'train M {\n  loss mse\n}',
+    fix: 'Write the entry as `key: value`.',
+  },
+  NN1016: {
+    severity: 'error',
+    title: 'keyword used as a name',
+    template: '{found} is a keyword and cannot be used as a name',
+    explanation: 'The words `let model train input repeat residual true false` are reserved.',
+    example: 'let input = 3',
+    fix: 'Choose another name, such as `input_size`.',
+  },
+  NN1020: {
+    severity: 'error',
+    title: 'nesting too deep',
+    template: 'this {what} is nested deeper than {limit} levels',
+    explanation:
+      'Blocks may nest at most 64 levels deep and brackets and signs at most 256; deeper nesting is almost surely generated by mistake, and would exhaust the stack of every later stage. The too-deep part is skipped.',
+    example: 'let x = ((((((((1))))))))  // but 300 levels deep',
+    fix: 'Flatten the expression or the blocks.',
+  },
+  NN1021: {
+    severity: 'error',
+    title: 'too many syntax errors',
+    template: 'too many syntax errors; stopped reporting after {limit}',
+    explanation: 'The file has so many syntax errors that it is probably not a `.nn` file; only the first ones are reported.',
+    example: '// a binary file passed to nn check',
+    fix: 'Check that the right file was given, then fix the first errors.',
+  },
+} as const satisfies Record<string, MessageSpec>;
