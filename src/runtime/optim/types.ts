@@ -1,0 +1,53 @@
+/**
+ * Shared shapes of the optimizers: every optimizer updates ONE flat parameter buffer from ONE
+ * flat gradient buffer in a single loop, with its state (slots the size of the buffer, plus a
+ * few scalars such as the step count) allocated once at creation.
+ */
+
+/** The two storage types the runtime works on: float32 for training, float64 for checks. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Storage precision of an optimizer's slots. */
+export type StateDType = 'float32' | 'float64';
+
+/** A plain copy of an optimizer's state, for checkpoints. */
+export interface OptimizerSnapshot {
+  /** The per-element slots in the optimizer's fixed order (see `Optimizer.slotNames`). */
+  readonly slots: readonly FloatArray[];
+  /** The scalars in fixed order (see `Optimizer.scalarNames`), e.g. the step count. */
+  readonly scalars: readonly number[];
+}
+
+/** A live optimizer over a flat buffer of `paramCount` elements. */
+export interface Optimizer {
+  readonly name: string;
+  /** Names of the per-element slots (`exp_avg`, `momentum_buffer`, ...), in snapshot order. */
+  readonly slotNames: readonly string[];
+  /** Names of the scalars (`step`, `mu_product`), in snapshot order. */
+  readonly scalarNames: readonly string[];
+  /** The live state: slots (one typed array each) and scalars (one Float64Array). */
+  readonly state: { readonly slots: readonly FloatArray[]; readonly scalars: Float64Array };
+  /**
+   * One update in place: `params[i]` from `grads[i]` at learning rate `lr` (the schedule's value
+   * for this epoch). Allocates nothing.
+   */
+  step(params: FloatArray, grads: FloatArray, lr: number): void;
+  /** A deep copy of the state. */
+  saveState(): OptimizerSnapshot;
+  /** Restores a snapshot taken from an optimizer of the same name, arguments and size. */
+  loadState(snapshot: OptimizerSnapshot): void;
+}
+
+/**
+ * One optimizer family member: its argument defaults (`null` = required), its state layout,
+ * and its update. `update` receives the live slots and scalars and must not allocate.
+ */
+export interface OptimizerSpec<A> {
+  readonly defaults: { readonly [K in keyof A]: A[K] | null };
+  /** Slot names for these arguments (e.g. amsgrad adds `max_exp_avg_sq`). */
+  slots(args: A): readonly string[];
+  readonly scalars: readonly string[];
+  /** Initial scalar values, same order as `scalars`. */
+  readonly initialScalars: readonly number[];
+  update(args: A, p: FloatArray, g: FloatArray, lr: number, slots: readonly FloatArray[], scalars: Float64Array): void;
+}
