@@ -26,27 +26,36 @@ export function buildAst(cst: CstNode, source: SourceFile): Program {
   return new AstBuilder(source).program(cst);
 }
 
+const none: never[] = [];
+
 /** A real token: one the parser did not invent during recovery. */
-function isReal(el: CstElement | undefined): el is IToken {
-  return el !== undefined && 'image' in el && !el.isInsertedInRecovery && Number.isFinite(el.startOffset);
+function real(el: CstElement | undefined): IToken | undefined {
+  return el !== undefined && 'image' in el && !el.isInsertedInRecovery && Number.isFinite(el.startOffset) ? el : undefined;
 }
 
 function tokenAt(node: CstNode, key: string, index = 0): IToken | undefined {
-  const el = node.children[key]?.[index];
-  return isReal(el) ? el : undefined;
+  return real(node.children[key]?.[index]);
 }
 
 function tokens(node: CstNode, key: string): IToken[] {
-  return (node.children[key] ?? []).filter(isReal);
+  const els = node.children[key] as IToken[] | undefined;
+  if (els === undefined) return none;
+  for (const t of els) if (!real(t)) return els.filter((e) => real(e) !== undefined);
+  return els;
 }
 
 function nodeAt(node: CstNode, key: string, index = 0): CstNode | undefined {
-  const el = node.children[key]?.[index];
-  return el !== undefined && 'children' in el ? el : undefined;
+  return (node.children[key] as CstNode[] | undefined)?.[index];
 }
 
+/** Sub-rule children: under a rule's name there are only CST nodes. */
 function nodes(node: CstNode, key: string): CstNode[] {
-  return (node.children[key] ?? []).filter((el): el is CstNode => 'children' in el);
+  return (node.children[key] as CstNode[] | undefined) ?? none;
+}
+
+/** `* / %` bind tighter than `+ -`. */
+function precedence(op: IToken): number {
+  return op.image === '+' || op.image === '-' ? 1 : 2;
 }
 
 function tokenEnd(t: IToken): number {
@@ -218,34 +227,42 @@ class AstBuilder {
     return n ? this.expression(n, at) : this.missing(at);
   }
 
-  /** Binary levels: operands and `op` tokens alternate; fold to the left. */
-  private binary(n: CstNode, operandKey: string, at: number, operand: (n: CstNode | undefined, at: number) => Expr): Expr {
-    const operands = nodes(n, operandKey);
+  /**
+   * `operand (op operand)*` with precedence applied: `* / %` bind tighter than `+ -`, and both
+   * are left associative. Iterative (an operator stack), so a long chain costs no stack.
+   */
+  private expression(n: CstNode, at: number): Expr {
+    const operandNodes = nodes(n, 'operand');
     const ops = tokens(n, 'op');
-    let left = operand(operands[0], at);
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      const right = operand(operands[i + 1], tokenEnd(op));
-      left = {
+    const values: Expr[] = [this.operand(operandNodes[0], at)];
+    const pending: IToken[] = [];
+    const reduce = (): void => {
+      const op = pending.pop()!;
+      const right = values.pop()!;
+      const left = values.pop()!;
+      values.push({
         kind: 'Binary',
         op: op.image as BinaryOperator,
         left,
         right,
         range: this.range(left.range.startOffset, Math.max(right.range.endOffset, tokenEnd(op))),
-      };
+      });
+    };
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      while (pending.length > 0 && precedence(pending[pending.length - 1]!) >= precedence(op)) reduce();
+      pending.push(op);
+      values.push(this.operand(operandNodes[i + 1], tokenEnd(op)));
     }
-    return left;
+    while (pending.length > 0) reduce();
+    return values[0]!;
   }
 
-  private expression(n: CstNode, at: number): Expr {
-    return this.binary(n, 'multiplicative', at, (m, a) => (m ? this.binary(m, 'unary', a, (u, b) => this.unary(u, b)) : this.missing(a)));
-  }
-
-  private unary(n: CstNode | undefined, at: number): Expr {
+  private operand(n: CstNode | undefined, at: number): Expr {
     if (!n) return this.missing(at);
     const signs = tokens(n, 'sign');
     const lastSign = signs[signs.length - 1];
-    let expr = this.primary(nodeAt(n, 'primary'), lastSign ? tokenEnd(lastSign) : at);
+    let expr = this.primary(n, lastSign ? tokenEnd(lastSign) : at);
     for (let i = signs.length - 1; i >= 0; i--) {
       const sign = signs[i]!;
       expr = {
@@ -258,15 +275,15 @@ class AstBuilder {
     return expr;
   }
 
-  private primary(n: CstNode | undefined, at: number): Expr {
-    if (!n) return this.missing(at);
-    const num = tokenAt(n, 'NumberLiteral');
+  private primary(n: CstNode, at: number): Expr {
+    const c = n.children;
+    const num = real(c['NumberLiteral']?.[0]);
     if (num) return { kind: 'Number', value: numberValue(num.image), raw: num.image, range: this.range(num.startOffset, tokenEnd(num)) };
-    const str = tokenAt(n, 'StringLiteral');
+    const str = real(c['StringLiteral']?.[0]);
     if (str) {
       return { kind: 'String', value: decodeString(str.image).value, raw: str.image, range: this.range(str.startOffset, tokenEnd(str)) };
     }
-    const bool = tokenAt(n, 'True') ?? tokenAt(n, 'False');
+    const bool = real(c['True']?.[0]) ?? real(c['False']?.[0]);
     if (bool) return { kind: 'Boolean', value: bool.image === 'true', range: this.range(bool.startOffset, tokenEnd(bool)) };
     const list = nodeAt(n, 'list');
     if (list) return this.list(list, at);

@@ -96,11 +96,18 @@ export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "'
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
 export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" });
-export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'" });
-export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
-export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
-export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'" });
-export const Percent = createToken({ name: 'Percent', pattern: /%/, label: "'%'" });
+/** `+` and `-`: binary operators of the lowest precedence, and signs. */
+export const AdditiveOperator = createToken({ name: 'AdditiveOperator', pattern: Lexer.NA, label: "'+' or '-'" });
+/** `*`, `/` and `%`. */
+export const MultiplicativeOperator = createToken({ name: 'MultiplicativeOperator', pattern: Lexer.NA, label: "'*', '/' or '%'" });
+/** Every binary operator; precedence is applied by `buildAst`, which keeps the CST shallow. */
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA, label: 'an operator' });
+
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'", categories: [AdditiveOperator, BinaryOperator] });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'", categories: [AdditiveOperator, BinaryOperator] });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'", categories: [MultiplicativeOperator, BinaryOperator] });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'", categories: [MultiplicativeOperator, BinaryOperator] });
+export const Percent = createToken({ name: 'Percent', pattern: /%/, label: "'%'", categories: [MultiplicativeOperator, BinaryOperator] });
 
 /** Every token type, in matching order (comments before `/`, keywords before names). */
 export const allTokens: readonly TokenType[] = [
@@ -125,4 +132,7 @@ export const allTokens: readonly TokenType[] = [
   Star,
   Slash,
   Percent,
+  AdditiveOperator,
+  MultiplicativeOperator,
+  BinaryOperator,
 ];
