@@ -1,5 +1,10 @@
 import type { MessageArgs, MessageSpec } from './types.js';
 import { internalMessages } from './codes/internal.js';
+import { nameMessages } from './codes/names.js';
+import { shapeMessages } from './codes/shapes.js';
+import { argumentMessages } from './codes/arguments.js';
+import { trainingMessages } from './codes/training.js';
+import { lintMessages } from './codes/lints.js';
 import { fileMessages } from './codes/files.js';
 import { syntaxMessages } from './codes/syntax.js';
 
@@ -9,6 +14,11 @@ import { syntaxMessages } from './codes/syntax.js';
  */
 export const messages = {
   ...internalMessages,
+  ...nameMessages,
+  ...shapeMessages,
+  ...argumentMessages,
+  ...trainingMessages,
+  ...lintMessages,
   ...fileMessages,
   ...syntaxMessages,
 } as const satisfies Record<string, MessageSpec>;
