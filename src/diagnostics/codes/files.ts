@@ -21,8 +21,8 @@ export const fileMessages = {
   NN6002: {
     severity: 'error',
     title: 'empty data file',
-    template: 'the file is empty; expected a header row and at least one data row',
-    explanation: 'The file has no content at all (or only blank lines).',
+    template: 'the file is empty: there is no data in it',
+    explanation: 'The file has no content at all (or only blank lines or whitespace). A CSV data file needs a header row and at least one data row; a JSON data file needs at least one sample.',
     example: csvExample('(an empty file)'),
     fix: 'Point the data source at the right file, or fill it.',
   },
