@@ -149,6 +149,11 @@ function reportOne(error: IRecognitionException, tokens: readonly IToken[], sour
     const opener = expected ? closerFor.get(expected) : undefined;
     const inRepetition = rule === 'block' || rule === 'trainDecl';
     const looksUnclosed = isEof(found) || topLevelKeywords.has(found.tokenType) || !inRepetition;
+    if (expected && opener && found.tokenType === T.Comma) {
+      // `f(,)` or `[1,,2]`: an empty element, not a missing bracket.
+      sink.report('NN1012', range, { context: rule === 'list' ? 'in the list' : 'for the argument', found: foundText });
+      return;
+    }
     if (expected && opener && looksUnclosed) {
       const openIndex = unclosedOpener(tokens, foundIndex, opener);
       const close = closerText.get(expected)!;

@@ -118,4 +118,13 @@ export const syntaxMessages = {
     example: '// a binary file passed to nn check',
     fix: 'Check that the right file was given, then fix the first errors.',
   },
+  NN1022: {
+    severity: 'error',
+    title: 'file too large',
+    template: 'this file has {size} characters; nn reads files of at most {limit}',
+    explanation:
+      'A `.nn` file describes a network and its training in a few hundred lines. A file of millions of characters is almost surely not a `.nn` file, and parsing it would take seconds, so it is refused before lexing.',
+    example: '// a multi-megabyte file passed to nn check',
+    fix: 'Check that the right file was given; split generated programs into smaller files.',
+  },
 } as const satisfies Record<string, MessageSpec>;
