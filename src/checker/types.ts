@@ -75,6 +75,11 @@ export interface CheckedLayer {
   readonly inputShape: Shape | null;
   readonly outputShape: Shape | null;
   readonly params: readonly CheckedParam[];
+  /**
+   * Source ranges of the arguments the user wrote, by parameter name (absent keys were filled
+   * from defaults). Used for fixes that edit one argument.
+   */
+  readonly argRanges: Readonly<Record<string, Range>>;
   readonly range: Range;
 }
 
@@ -100,6 +105,8 @@ export interface CheckedModel {
   /** True when the model has no errors: every shape is known and lowering may run. */
   readonly valid: boolean;
   readonly range: Range;
+  /** The range of the model's name in `model NAME {`. */
+  readonly nameRange: Range;
 }
 
 /** A `train` block with every key resolved and defaults filled. */
