@@ -1,0 +1,53 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/io/atomic.js';
+import { DataError } from '../../src/io/data-error.js';
+
+const root = mkdtempSync(join(tmpdir(), 'nn-atomic-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('writeFileAtomic', () => {
+  it('writes text, bytes and chunks, replacing an old file and leaving no temporary file', () => {
+    const dir = mkdtempSync(join(root, 'ok-'));
+    const path = join(dir, 'w.bin');
+    writeFileAtomic(path, 'old');
+    writeFileAtomic(path, Uint8Array.from([1, 2, 3]));
+    expect(Array.from(readFileSync(path))).toEqual([1, 2, 3]);
+    writeFileAtomic(path, [Uint8Array.from([4]), Uint8Array.from([5, 6])]);
+    expect(Array.from(readFileSync(path))).toEqual([4, 5, 6]);
+    expect(readdirSync(dir)).toEqual(['w.bin']);
+  });
+
+  it('keeps the old file intact and removes the temporary file when writing fails midway', () => {
+    const dir = mkdtempSync(join(root, 'fail-'));
+    const path = join(dir, 'w.safetensors');
+    writeFileSync(path, 'previous weights');
+    function* failing(): Generator<Uint8Array> {
+      yield new TextEncoder().encode('half of the new ');
+      throw new Error('disk full');
+    }
+    expect(() => writeFileAtomic(path, failing())).toThrowError(DataError);
+    expect(readFileSync(path, 'utf8')).toBe('previous weights');
+    expect(readdirSync(dir)).toEqual(['w.safetensors']);
+  });
+
+  it('reports a rename that fails (the target is a folder) and cleans up', () => {
+    const dir = mkdtempSync(join(root, 'dir-'));
+    mkdirSync(join(dir, 'out'));
+    try {
+      writeFileAtomic(join(dir, 'out'), 'x');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DataError);
+      expect((e as DataError).code).toBe('NN6042');
+      expect((e as DataError).message).toContain(`cannot write '${join(dir, 'out')}'`);
+    }
+    expect(readdirSync(dir)).toEqual(['out']);
+  });
+
+  it('reports a missing folder naming the path', () => {
+    expect(() => writeFileAtomic(join(root, 'nope', 'w.bin'), 'x')).toThrowError(`cannot write '${join(root, 'nope', 'w.bin')}'`);
+  });
+});
