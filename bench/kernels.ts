@@ -52,7 +52,7 @@ const shared = createKernels('float32');
 const a64 = new Float64Array(256 * 256).fill(0.5);
 shared.gemmNN(256, 256, 256, a64, 0, a64, 0, new Float64Array(256 * 256), 0, false, new Float64Array(shared.packSize(256, 256, 256)), 0);
 const fresh = createKernels('float32');
-console.log('\nfloat32 A·B 1024³ after the same table ran float64 (V8 feedback shared?)');
+console.log('\nfloat32 A·B 1024³ after float64 ran in this process (feedback is shared per source site)');
 row('table used with both dtypes', [gflops(shared, shared.gemmNN, 1024, 1024, 1024, 3).toFixed(2)]);
 row('table used with float32 only', [gflops(fresh, fresh.gemmNN, 1024, 1024, 1024, 3).toFixed(2)]);
 

@@ -22,10 +22,7 @@ export function gemmPackSize(m: number, n: number, k: number): number {
   return Math.min(roundUp(m, MR), MC) * kc + kc * Math.min(roundUp(n, NR), NC);
 }
 
-/**
- * A fresh set of gemm closures. Each call builds new function objects from one source; the
- * runtime makes one set per dtype (see `createKernels`).
- */
+/** A fresh set of gemm closures (they still share V8's type feedback; see `createKernels`). */
 export function createGemmKernels(): Kernels {
   /** Packs rows ic..ic+mc, depth pc..pc+kc of A (element (i,p) at `a[off + i·rs + p·cs]`). */
   function packA(
