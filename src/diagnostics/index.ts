@@ -1,3 +1,4 @@
 export * from './types.js';
 export * from './table.js';
 export * from './sink.js';
+export * from './render.js';

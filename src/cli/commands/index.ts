@@ -1,7 +1,8 @@
 import type { Command } from '../io.js';
+import { checkCommand } from './check.js';
 
 /**
  * Every `nn` sub-command, in the order `nn help` lists them. Each lives in its own file in this
  * folder; adding a command is adding a file and a line here.
  */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [checkCommand];
