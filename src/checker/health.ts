@@ -30,7 +30,8 @@ const activationSpec = (name: string): ActivationSpec => findBuiltin(name, ['act
  * layer multiplies the gradient variance by Var(w) x fan_in times its activation's mean squared
  * derivative (`activationGain2`), normalization layers reset it to 1, and a residual block
  * multiplies it by (1 + body). The estimate is the square root of the product. Returns null
- * when a shape is unknown (the model has errors) or there is no weight layer.
+ * when a shape is unknown (the model has errors) or there is no weight layer. Layers with a
+ * constant init count as 1 (their problem is symmetry, reported separately as NN8003).
  */
 export function estimateGradientScale(model: CheckedModel): GradientEstimate | null {
   if (!model.valid) return null;
@@ -61,7 +62,8 @@ function walk(nodes: readonly CheckedNode[], factors: { layer: string; f2: numbe
     } else if (spec?.weighted) {
       const weight = node.params.find((p) => p.role === 'weight');
       const init = weight ? (findBuiltin(weight.init.builtin, ['initializer']) as InitializerSpec) : undefined;
-      let f2 = weight && init ? init.variance(weight.fanIn, weight.fanOut, weight.init.args) * weight.fanIn : 1;
+      // Constant inits have variance 0; NN8003 reports them, the estimate treats them as neutral.
+      let f2 = weight && init && !init.constant ? init.variance(weight.fanIn, weight.fanOut, weight.init.args) * weight.fanIn : 1;
       const act = node.args['activation'];
       if (isRef(act)) f2 *= activationGain2(activationSpec(act.builtin), act.args);
       last = { layer: node.name, f2 };
@@ -114,6 +116,14 @@ export function lintModel(sink: DiagnosticSink, model: CheckedModel): void {
     });
   }
   const layers = flattenLayers(model.nodes);
+  // Layers unrolled from one `repeat` share their source; warn once per place.
+  const reported = new Set<string>();
+  const once = (code: string, range: { startOffset: number }): boolean => {
+    const key = `${code}@${range.startOffset}`;
+    if (reported.has(key)) return false;
+    reported.add(key);
+    return true;
+  };
   let previousSoftmax: string | null = null;
   for (const [i, layer] of layers.entries()) {
     const spec = layerSpec(layer);
@@ -121,14 +131,14 @@ export function lintModel(sink: DiagnosticSink, model: CheckedModel): void {
     const init = layer.args['init'];
     if (spec?.weighted && isRef(init) && initRange) {
       const initSpec = findBuiltin(init.builtin, ['initializer']) as InitializerSpec;
-      if (initSpec.constant) {
+      if (initSpec.constant && once('NN8003', initRange)) {
         sink.report('NN8003', initRange, { layer: layer.name, init: init.builtin }, { fix: replaceFix("use 'xavier_uniform'", initRange, 'xavier_uniform') });
       }
       const activation = activationAfter(layers, i);
       const wants = activationSpec(activation).prefersInit;
       const mismatch = (initSpec.family === 'he' && wants === 'xavier') || (initSpec.family === 'xavier' && wants === 'he');
       const suggested = wants ? initSpec.counterparts[wants] : undefined;
-      if (mismatch && suggested) {
+      if (mismatch && suggested && once('NN8004', initRange)) {
         sink.report(
           'NN8004',
           initRange,
@@ -139,13 +149,13 @@ export function lintModel(sink: DiagnosticSink, model: CheckedModel): void {
     }
     const rate = spec?.dropoutParam ? layer.args[spec.dropoutParam] : undefined;
     const rateRange = spec?.dropoutParam ? layer.argRanges[spec.dropoutParam] : undefined;
-    if (typeof rate === 'number' && rate > 0.5 && rateRange) {
+    if (typeof rate === 'number' && rate > 0.5 && rateRange && once('NN8005', rateRange)) {
       const keep = Number((1 - rate).toPrecision(6));
       sink.report('NN8005', rateRange, { rate, keep }, { fix: replaceFix(`use ${keep}`, rateRange, String(keep)) });
     }
     if (layer.kind === 'activation') {
       const act = activationSpec(layer.builtin);
-      if (act.softmaxLike && previousSoftmax) sink.report('NN8006', layer.range, { first: previousSoftmax, second: layer.builtin });
+      if (act.softmaxLike && previousSoftmax && once('NN8006', layer.range)) sink.report('NN8006', layer.range, { first: previousSoftmax, second: layer.builtin });
       if (act.softmaxLike) previousSoftmax = layer.builtin;
     } else if (spec?.weighted) {
       const own = layer.args['activation'];

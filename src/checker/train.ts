@@ -131,6 +131,10 @@ function trainValue(ctx: CheckContext, spec: TrainKeySpec, expr: Expr): unknown 
     case 'integer': {
       const value = evaluate(ctx, expr);
       if (v.orFull && value.t === 'name' && value.id.name === 'full') return 'full';
+      if (v.orFull && value.t === 'name' && !ctx.lets.has(value.id.name) && nearestName(value.id.name, ['full'])) {
+        ctx.sink.report('NN5004', expr.range, { key: spec.name, expected: expectedOf(spec), actual: describe(value) }, { hints: ["did you mean 'full'?"], fix: replaceFix("replace with 'full'", expr.range, 'full') });
+        return undefined;
+      }
       if (value.t === 'number' && Number.isInteger(value.v) && value.v >= v.min) return value.v;
       if (value.t === 'name' && !findBuiltin(value.id.name) && value.id.name !== 'full') {
         reportUnknown(ctx, 'NN2003', value.id, ctx.lets.keys());

@@ -63,13 +63,13 @@ export function evaluate(ctx: CheckContext, expr: Expr): Value {
     case 'Paren':
       return evaluate(ctx, expr.expr);
     case 'Unary': {
-      const v = numericOperand(ctx, expr.op, evaluate(ctx, expr.operand));
+      const v = numericOperand(ctx, expr.op, evaluate(ctx, expr.operand), expr.operand);
       if (v === null) return BAD;
       return { t: 'number', v: expr.op === '-' ? -v : v };
     }
     case 'Binary': {
-      const a = numericOperand(ctx, expr.op, evaluate(ctx, expr.left));
-      const b = numericOperand(ctx, expr.op, evaluate(ctx, expr.right));
+      const a = numericOperand(ctx, expr.op, evaluate(ctx, expr.left), expr.left);
+      const b = numericOperand(ctx, expr.op, evaluate(ctx, expr.right), expr.right);
       if (a === null || b === null) return BAD;
       if ((expr.op === '/' || expr.op === '%') && b === 0) {
         ctx.sink.report('NN4009', expr.range, { op: expr.op });
@@ -87,15 +87,14 @@ export function evaluate(ctx: CheckContext, expr: Expr): Value {
   }
 }
 
-function numericOperand(ctx: CheckContext, op: string, value: Value): number | null {
+function numericOperand(ctx: CheckContext, op: string, value: Value, expr: Expr): number | null {
   if (value.t === 'number') return value.v;
   if (value.t === 'bad') return null;
   if (value.t === 'name' && !findBuiltin(value.id.name)) {
     reportUnknown(ctx, 'NN2003', value.id, ctx.lets.keys());
     return null;
   }
-  const range = value.t === 'name' ? value.id.range : value.t === 'call' ? value.call.range : value.t === 'list' ? value.expr.range : undefined;
-  if (range) ctx.sink.report('NN4013', range, { op, actual: describe(value) });
+  ctx.sink.report('NN4013', expr.range, { op, actual: describe(value) });
   return null;
 }
 
