@@ -69,6 +69,13 @@ export interface TrainingPlan {
   lastGradNorms(out: Float64Array): void;
   /** Per relu-layer fraction of units whose gradient was zero for every sample of the last step. */
   lastDeadFractions(out: Float64Array): void;
+  /** Training-mode outputs of the last `trainStep` (a view: n*outputSize values, valid until the next call). */
+  lastOutput(): Float32Array;
+  /**
+   * After a non-finite loss or weight: the first layer, in forward order, whose activations,
+   * parameters or gradients hold a NaN or Inf in the last step; null when all are finite.
+   */
+  findNonFinite(): { layer: string; where: 'activations' | 'parameters' | 'gradients' } | null;
   /** Evaluation mode (no dropout, batchnorm on running stats): mean data loss and the outputs (a view valid until the next call). */
   evaluate(x: Float32Array, y: Float32Array, n: number): { loss: number; output: Float32Array };
   /** Evaluation-mode outputs for n samples (a view valid until the next call). */
