@@ -4,8 +4,7 @@
  * (Keras clipnorm, each tensor on its own).
  */
 
-/** Storage the runtime works on. */
-export type FloatArray = Float32Array | Float64Array;
+import type { FloatArray } from './tensor.js';
 
 /** A parameter tensor's place in the flat buffers (the compiler's segments carry more fields). */
 export interface FlatSegment {

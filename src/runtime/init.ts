@@ -5,8 +5,10 @@
  */
 import type { Rng } from './random.js';
 
+import type { FloatArray } from './tensor.js';
+
 /** Where initial values are written. */
-export type InitTarget = Float32Array | Float64Array;
+export type InitTarget = FloatArray;
 
 /**
  * Fan-in and fan-out as `torch.nn.init._calculate_fan_in_and_fan_out`: for a weight
@@ -52,7 +54,7 @@ export function calculateGain(nonlinearity: GainNonlinearity, param?: number): n
  * erf(x) = 2/√π · e^(−x²) · Σ (2x²)^n · x / (2n+1)!! (no cancellation), beyond it erfc's
  * continued fraction.
  */
-export function erf(x: number): number {
+export function errorFunction(x: number): number {
   const ax = Math.abs(x);
   if (ax < 3) {
     let term = x;
@@ -71,8 +73,8 @@ export function erf(x: number): number {
   return Math.sign(x) * (1 - erfc);
 }
 
-/** The inverse error function on (-1, 1): Giles' approximation refined by two Newton steps on `erf`. */
-export function erfinv(y: number): number {
+/** The inverse error function on (-1, 1): Giles' approximation refined by two Newton steps on `errorFunction`. */
+export function inverseErrorFunction(y: number): number {
   if (y <= -1) return y === -1 ? -Infinity : NaN;
   if (y >= 1) return y === 1 ? Infinity : NaN;
   let w = -Math.log((1 - y) * (1 + y));
@@ -87,7 +89,7 @@ export function erfinv(y: number): number {
     for (const c of [0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]) p = c + p * w;
   }
   let x = p * y;
-  for (let k = 0; k < 2; k++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
+  for (let k = 0; k < 2; k++) x -= (errorFunction(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
   return x;
 }
 
@@ -204,12 +206,12 @@ export const INITIALIZERS: { readonly [N in InitName]: InitSpec<InitArgs[N]> } =
     fill(a, _s, out, offset, count, rng) {
       const lo = a.mean - 2 * a.std;
       const hi = a.mean + 2 * a.std;
-      const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
+      const cdf = (x: number) => (1 + errorFunction(x / Math.SQRT2)) / 2;
       const l = cdf((lo - a.mean) / a.std);
       const u = cdf((hi - a.mean) / a.std);
       for (let i = 0; i < count; i++) {
         const t = 2 * l - 1 + (2 * u - 2 * l) * rng.uniform();
-        const x = erfinv(t) * a.std * Math.SQRT2 + a.mean;
+        const x = inverseErrorFunction(t) * a.std * Math.SQRT2 + a.mean;
         out[offset + i] = Math.min(hi, Math.max(lo, x));
       }
     },

@@ -3,7 +3,8 @@
  * loss (gradient 2a·w), `l1(a)` adds a·Σ|w| (subgradient a·sign(w), 0 at w = 0), `l1_l2(l1, l2)`
  * both. Each call returns the penalty and ADDS the gradient (+=) for the given segments.
  */
-import type { FlatSegment, FloatArray } from './clip.js';
+import type { FlatSegment } from './clip.js';
+import type { FloatArray } from './tensor.js';
 
 /** a·Σ|w| over the segments; grads += a·sign(w). */
 export function l1Penalty(params: FloatArray, grads: FloatArray, segments: readonly FlatSegment[], a: number): number {

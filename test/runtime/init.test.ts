@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { calculateFans, calculateGain, erf, erfinv, initialize, INITIALIZERS, isInitName, resolveInitArgs, type InitName } from '../../src/runtime/init.js';
+import { calculateFans, calculateGain, errorFunction as erf, inverseErrorFunction as erfinv, initialize, INITIALIZERS, isInitName, resolveInitArgs, type InitName } from '../../src/runtime/init.js';
 import { createRng } from '../../src/runtime/random.js';
 
 describe('fans and gains as torch.nn.init', () => {
@@ -33,7 +33,7 @@ describe('fans and gains as torch.nn.init', () => {
   });
 });
 
-describe('erf and erfinv', () => {
+describe('errorFunction (erf) and inverseErrorFunction (erfinv)', () => {
   it.each([
     [0.5, 0.5204998778130465],
     [1, 0.8427007929497149],

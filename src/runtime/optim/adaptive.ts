@@ -10,7 +10,8 @@
  *   centered: ḡ ← ρ·ḡ + (1−ρ)·g;  a ← √(v − ḡ²) + ε      else  a ← √v + ε
  *   momentum μ > 0: b ← μ·b + g/a;  p ← p − lr·b          else  p ← p − lr·g/a
  */
-import type { FloatArray, OptimizerSpec } from './types.js';
+import type { FloatArray } from '../tensor.js';
+import type { OptimizerSpec } from './types.js';
 
 /** Arguments of `adagrad(lr: 0.01, eps: 1e-10)`. */
 export interface AdagradArgs {

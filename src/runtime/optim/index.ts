@@ -2,12 +2,13 @@
  * The optimizer table and its one entry point, `createOptimizer`. Every optimizer follows
  * `torch.optim` (PyTorch 1.13) exactly; see each family's file for the update written out.
  */
-import type { FloatArray, Optimizer, OptimizerSnapshot, OptimizerSpec, StateDType } from './types.js';
+import type { FloatArray } from '../tensor.js';
+import type { Optimizer, OptimizerSnapshot, OptimizerSpec, StateDType } from './types.js';
 import { gd, sgd, momentum, nesterov, type GdArgs, type SgdArgs, type MomentumArgs } from './sgd.js';
 import { adagrad, adadelta, rmsprop, type AdagradArgs, type AdadeltaArgs, type RmspropArgs } from './adaptive.js';
 import { adam, adamw, adamax, nadam, type AdamArgs, type AdamaxArgs, type NadamArgs } from './adam.js';
 
-export type { FloatArray, Optimizer, OptimizerSnapshot, OptimizerSpec, StateDType } from './types.js';
+export type { Optimizer, OptimizerSnapshot, OptimizerSpec, StateDType } from './types.js';
 export type { GdArgs, SgdArgs, MomentumArgs, AdagradArgs, AdadeltaArgs, RmspropArgs, AdamArgs, AdamaxArgs, NadamArgs };
 
 /** The arguments of each optimizer, keyed by the contract's optimizer name. */

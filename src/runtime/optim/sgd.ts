@@ -9,7 +9,8 @@
  *
  * `momentum(lr, beta)` is SGD with momentum beta; `nesterov(lr, beta)` adds Nesterov's form.
  */
-import type { FloatArray, OptimizerSpec } from './types.js';
+import type { FloatArray } from '../tensor.js';
+import type { OptimizerSpec } from './types.js';
 
 /** Arguments of `gd(lr)`. */
 export interface GdArgs {

@@ -4,8 +4,7 @@
  * few scalars such as the step count) allocated once at creation.
  */
 
-/** The two storage types the runtime works on: float32 for training, float64 for checks. */
-export type FloatArray = Float32Array | Float64Array;
+import type { FloatArray } from '../tensor.js';
 
 /** Storage precision of an optimizer's slots. */
 export type StateDType = 'float32' | 'float64';
