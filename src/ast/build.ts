@@ -170,12 +170,11 @@ class AstBuilder {
     const start = labelTok?.startOffset ?? call!.range.startOffset;
     const at = colon ? tokenEnd(colon) : labelTok ? tokenEnd(labelTok) : start;
     const layerNode = call ?? this.missing(at);
-    return {
-      kind: 'Layer',
-      ...(labelTok ? { label: this.identifier(labelTok) } : {}),
-      layer: layerNode,
-      range: this.range(start, layerNode.range.endOffset),
-    };
+    const range = this.range(start, layerNode.range.endOffset);
+    // Two literals rather than a conditional spread, which V8 builds slowly.
+    return labelTok
+      ? { kind: 'Layer', label: this.identifier(labelTok), layer: layerNode, range }
+      : { kind: 'Layer', layer: layerNode, range };
   }
 
   private trainDecl(n: CstNode): Decl {
@@ -345,11 +344,7 @@ class AstBuilder {
     const valueAt = colon ? tokenEnd(colon) : keyTok ? tokenEnd(keyTok) : at;
     const value = this.expressionOr(nodeAt(n, 'expression'), valueAt);
     const start = keyTok?.startOffset ?? value.range.startOffset;
-    return {
-      kind: 'Argument',
-      ...(keyTok ? { name: this.identifier(keyTok) } : {}),
-      value,
-      range: this.range(start, Math.max(value.range.endOffset, valueAt)),
-    };
+    const range = this.range(start, Math.max(value.range.endOffset, valueAt));
+    return keyTok ? { kind: 'Argument', name: this.identifier(keyTok), value, range } : { kind: 'Argument', value, range };
   }
 }
