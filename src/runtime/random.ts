@@ -247,3 +247,14 @@ export function rngFromState(state: RngState): Rng {
   rng.setState(state);
   return rng;
 }
+
+/** The state as six numbers `[stateHi, stateLo, incHi, incLo, hasSpare (0|1), spare]`, for flat checkpoints. */
+export function rngStateToArray(state: RngState): number[] {
+  return [state.stateHi, state.stateLo, state.incHi, state.incLo, state.hasSpare ? 1 : 0, state.spare];
+}
+
+/** The inverse of `rngStateToArray`. */
+export function rngStateFromArray(a: readonly number[]): RngState {
+  if (a.length !== 6) throw new RangeError(`an RNG state has 6 numbers, got ${a.length}`);
+  return { stateHi: a[0], stateLo: a[1], incHi: a[2], incLo: a[3], hasSpare: a[4] === 1, spare: a[5] };
+}

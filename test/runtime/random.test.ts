@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { createRng, rngFromState } from '../../src/runtime/random.js';
+import { createRng, rngFromState, rngStateFromArray, rngStateToArray } from '../../src/runtime/random.js';
 
 /** Pearson's chi-square statistic of observed counts against a uniform expectation. */
 function chiSquare(counts: number[], total: number): number {
@@ -133,6 +133,8 @@ describe('PCG32 generator', () => {
         const expected = [rng.normal(), rng.normal(), rng.uniform(), rng.nextUint32(), rng.intBelow(17)];
         const resumed = rngFromState(saved);
         expect([resumed.normal(), resumed.normal(), resumed.uniform(), resumed.nextUint32(), resumed.intBelow(17)]).toEqual(expected);
+        const fromArray = rngFromState(rngStateFromArray(rngStateToArray(saved)));
+        expect([fromArray.normal(), fromArray.normal(), fromArray.uniform()]).toEqual(expected.slice(0, 3));
         const overwritten = createRng(seed + 1);
         overwritten.setState(saved);
         expect(overwritten.normal()).toBe(expected[0]);
