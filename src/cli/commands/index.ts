@@ -1,8 +1,10 @@
 import type { Command } from '../io.js';
 import { checkCommand } from './check.js';
+import { summaryCommand } from './summary.js';
+import { explainCommand } from './explain.js';
 
 /**
  * Every `nn` sub-command, in the order `nn help` lists them. Each lives in its own file in this
  * folder; adding a command is adding a file and a line here.
  */
-export const commands: readonly Command[] = [checkCommand];
+export const commands: readonly Command[] = [checkCommand, summaryCommand, explainCommand];
