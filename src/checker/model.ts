@@ -88,7 +88,11 @@ function checkBody(ctx: CheckContext, stmts: readonly ModelStmt[], input: Shape 
       case 'Repeat': {
         const count = evaluate(ctx, stmt.count);
         let times = 1;
-        if (count.t === 'number' && Number.isInteger(count.v) && count.v >= 1) times = count.v;
+        if (count.t === 'number' && Number.isInteger(count.v) && count.v > maxLayersPerModel) {
+          // Reported before unrolling, so `repeat 1e9` costs nothing; the body is still checked once.
+          ctx.sink.report('NN3010', stmt.count.range, { model: state.model, limit: maxLayersPerModel });
+          state.allKnown = false;
+        } else if (count.t === 'number' && Number.isInteger(count.v) && count.v >= 1) times = count.v;
         else if (count.t !== 'bad') ctx.sink.report('NN4012', stmt.count.range, { value: count.t === 'number' ? count.v : 'not a number' });
         for (let i = 1; i <= times && !state.tooLarge; i++) {
           const inner = checkBody(ctx, stmt.body, shape, `${suffix}_${i}`, state);
