@@ -49,12 +49,18 @@ export function allBuiltins(): readonly BuiltinSpec[] {
  */
 export function findBuiltin(name: string, kinds: readonly BuiltinKind[] = builtinKinds): BuiltinSpec | undefined {
   for (const kind of kinds) {
-    const table = registry[kind] as Readonly<Record<string, BuiltinSpec>>;
-    if (Object.prototype.hasOwnProperty.call(table, name)) return table[name];
-    for (const spec of Object.values(table)) if (spec.aliases.includes(name)) return spec;
+    const spec = nameIndex[kind].get(name);
+    if (spec) return spec;
   }
   return undefined;
 }
+
+/** Canonical names and aliases of each kind, built once at load (immutable; lookups stay O(1)). */
+const nameIndex: { readonly [K in BuiltinKind]: ReadonlyMap<string, BuiltinSpec> } = Object.freeze(
+  Object.fromEntries(
+    builtinKinds.map((kind) => [kind, new Map(builtinsOfKind(kind).flatMap((s) => [[s.name, s] as const, ...s.aliases.map((a) => [a, s] as const)]))]),
+  ) as unknown as { [K in BuiltinKind]: ReadonlyMap<string, BuiltinSpec> },
+);
 
 /** Every name (canonical and alias) of the given kinds, for completion and "did you mean". */
 export function builtinNames(kinds: readonly BuiltinKind[] = builtinKinds): string[] {
