@@ -2,9 +2,12 @@ import type { Command } from '../io.js';
 import { checkCommand } from './check.js';
 import { summaryCommand } from './summary.js';
 import { explainCommand } from './explain.js';
+import { fmtCommand } from './fmt.js';
+import { lspCommand } from './lsp.js';
+import { exportCommand } from './export.js';
 
 /**
  * Every `nn` sub-command, in the order `nn help` lists them. Each lives in its own file in this
  * folder; adding a command is adding a file and a line here.
  */
-export const commands: readonly Command[] = [checkCommand, summaryCommand, explainCommand];
+export const commands: readonly Command[] = [checkCommand, fmtCommand, summaryCommand, explainCommand, exportCommand, lspCommand];

@@ -1,0 +1,115 @@
+/**
+ * The training loop of the emitted `train.py`: fixed Python text (nothing from the `.nn` file)
+ * calling the per-program functions above it (load_data, loss_fn, penalty, clip_gradients,
+ * make_optimizer, lr_at, train_outputs, metric_sums).
+ */
+export const TRAIN_LOOP_PY = String.raw`def parse_args():
+    parser = argparse.ArgumentParser(description="Train " + MODEL_NAME + " (exported from nn).")
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--weights-in", help="start from these weights (an nn safetensors file)")
+    parser.add_argument("--weights-out", default="weights.safetensors", help="written after every epoch (atomic)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per epoch on stdout")
+    return parser.parse_args()
+
+
+def evaluate(model, x, y, batch):
+    """Evaluation mode: the mean data loss and the metrics over a whole data set."""
+    model.eval()
+    total, sums = 0.0, {}
+    with torch.no_grad():
+        for i in range(0, len(x), batch):
+            xb, yb = x[i : i + batch], y[i : i + batch]
+            total += float(loss_fn(train_outputs(model, xb), yb)) * len(xb)
+            for k, v in metric_sums(model(xb), yb).items():
+                sums[k] = sums.get(k, 0.0) + float(v)
+    return total / len(x), {k: v / len(x) for k, v in sums.items()}
+
+
+def main():
+    args = parse_args()
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    if world > 1:
+        dist.init_process_group("gloo")
+    torch.manual_seed(args.seed)
+
+    x, y, val_x, val_y, classes, stats = load_data()
+    x = torch.from_numpy(x).reshape((-1,) + INPUT_SHAPE)
+    y = torch.from_numpy(y)
+    if val_x is not None:
+        val_x = torch.from_numpy(val_x).reshape((-1,) + INPUT_SHAPE)
+        val_y = torch.from_numpy(val_y)
+    batch = BATCH or len(x)
+    if batch % world != 0:
+        raise SystemExit(f"the batch ({batch}) must be a multiple of the number of processes ({world})")
+
+    model = Model()
+    model.reset_parameters()
+    if args.weights_in:
+        load_weights(model, args.weights_in)
+    net = DistributedDataParallel(model) if world > 1 else model
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = make_optimizer(params)
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", threshold=1e-4, **PLATEAU) if PLATEAU else None
+
+    # Every process sees batch / world samples of each global batch: DistributedSampler deals
+    # the (shuffled) order out round-robin, so global batch k is samples k*batch .. (k+1)*batch
+    # of that order, as in one process. Each process's loss is the mean over its share, and
+    # DDP averages the gradients, which is the mean over the global batch.
+    sampler = DistributedSampler(TensorDataset(x, y), num_replicas=world, rank=rank, shuffle=SHUFFLE, seed=args.seed, drop_last=False)
+    loader = DataLoader(TensorDataset(x, y), batch_size=batch // world, sampler=sampler)
+    metadata = {"format": "pt", "nn.model": MODEL_NAME, "nn.normalization": normalization_json(stats)}
+    if classes is not None:
+        metadata["nn.classes"] = json.dumps(classes)
+
+    best, best_state, bad = math.inf, None, 0
+    for epoch in range(args.epochs):
+        lr = optimizer.param_groups[0]["lr"] if plateau else lr_at(epoch)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        sampler.set_epoch(epoch)
+        net.train()
+        loss_sum, seen, started = 0.0, 0, time.perf_counter()
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(train_outputs(net, xb), yb) + penalty(model)
+            loss.backward()
+            clip_gradients(params)
+            optimizer.step()
+            loss_sum += float(loss) * len(xb)
+            seen += len(xb)
+        elapsed = time.perf_counter() - started
+        if world > 1:
+            totals = torch.tensor([loss_sum, seen], dtype=torch.float64)
+            dist.all_reduce(totals)
+            loss_sum, seen = float(totals[0]), int(totals[1])
+        report = {"epoch": epoch + 1, "loss": loss_sum / seen, "lr": lr, "samples_per_s": seen / max(elapsed, 1e-9)}
+        if val_x is not None:
+            report["val_loss"], report["metrics"] = evaluate(model, val_x, val_y, batch)
+        else:
+            report["metrics"] = evaluate(model, x, y, batch)[1]
+        if plateau:
+            plateau.step(report["val_loss"])
+        if rank == 0:
+            print(json.dumps(report) if args.json else " ".join(f"{k}={v}" for k, v in report.items()), flush=True)
+        stop = False
+        if PATIENCE is not None and val_x is not None:
+            if report["val_loss"] < best:
+                best, best_state, bad = report["val_loss"], copy.deepcopy(model.state_dict()), 0
+            else:
+                bad += 1
+                stop = bad >= PATIENCE
+        if stop and best_state is not None:
+            model.load_state_dict(best_state)
+        if rank == 0:
+            save_weights(model, args.weights_out, metadata)
+        if stop:
+            break
+    if world > 1:
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()
+`;
