@@ -1,0 +1,207 @@
+/**
+ * The plan's code: `function build(seed)` creating storage, initializing parameters from the
+ * seed, and returning the plan object (train step, evaluate, predict, monitors, state, weights).
+ * The same text serves the standalone TypeScript module and, without annotations, the
+ * in-process plan (one execution path).
+ */
+import type { Plan } from '../planner/types.js';
+import { CodeWriter, commentText, lit, type Flavor } from './code.js';
+import {
+  backwardLines, bindInputs, declareBackward, declarePhase, forwardLines, Names, setBatchLines,
+} from './steps.js';
+
+function declareStorage(w: CodeWriter, plan: Plan): void {
+  w.line(`const ops = rt.createDefaultOps("float32");`);
+  w.line(`const P = new Float32Array(${plan.paramCount});`);
+  w.line(`const G = new Float32Array(${plan.paramCount});`);
+  w.line(`const B = new Float32Array(${plan.bufferCount});`);
+  w.line(`const SCRATCH = new Float32Array(${plan.scratch});`);
+  w.line(`const EMPTY = new Float32Array(0);`);
+  w.line(`const SEED = new Float32Array([1]);`);
+  w.line(`const GN = new Float64Array(${plan.paramLayers.length});`);
+  w.line(`const root = rt.createRng(seed);`);
+  w.line(`const initRng = root.fork(0);`);
+  w.line(`const dropRng = root.fork(1);`);
+  for (const p of plan.params) {
+    w.line(`rt.initialize(${lit(p.init.name)}, ${lit(p.init.args)}, ${lit(p.shape)}, ${p.trainable ? 'P' : 'B'}, ${p.offset}, initRng);`);
+  }
+  w.line(`const opt = rt.createOptimizer(${lit(plan.optimizer.name)}, ${lit(plan.optimizer.args)}, ${plan.paramCount});`);
+  w.line(`let lr = ${lit(plan.optimizer.args['lr'] ?? 0.01)};`);
+  plan.regularizers.forEach((r, i) => {
+    w.line(`const REG_ARGS${i} = ${lit(r.args)};`);
+    w.line(`const REG_SEGS${i} = ${lit(r.segments)};`);
+  });
+  if (plan.clip) {
+    w.line(`const CLIP_ARGS = ${lit(plan.clip.args)};`);
+    w.line(`const CLIP_SEGS = ${lit(plan.params.filter((p) => p.trainable).map((p) => ({ offset: p.offset, length: p.length })))};`);
+  }
+}
+
+function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<typeof declarePhase>): void {
+  const t = plan.train;
+  w.open(`function trainStep(x${w.t('Float32Array')}, y${w.t('Float32Array')}, n${w.t('number')})${w.t('rt_StepResult')}`);
+  w.line('checkBatch(x, y, n, true);');
+  w.line('setBatch(n);');
+  bindInputs(w, names, ids, 'S', true);
+  forwardLines(w, names, ids, 'S', ids.length);
+  w.line(`const dataLoss = ${names.ref(t.loss, 'S')}[0];`);
+  w.line('lastN = n;');
+  w.line('actLayer = dataLoss - dataLoss === 0 ? null : scanActivations(n);');
+  w.line('G.fill(0);');
+  backwardLines(w, names, t.backward, ids);
+  w.line('let penalty = 0;');
+  plan.regularizers.forEach((r, i) => w.line(`penalty += rt.regularize(${lit(r.name)}, REG_ARGS${i}, P, G, REG_SEGS${i});`));
+  w.line('let total = 0;');
+  plan.paramLayers.forEach((l, i) => {
+    w.line(`{ let s = 0; for (let i = ${l.offset}; i < ${l.offset + l.length}; i++) { const g = G[i]; s += g * g; } GN[${i}] = s; total += s; } // ${commentText(l.layer)}`);
+  });
+  if (plan.clip) w.line(`rt.clip(${lit(plan.clip.name)}, CLIP_ARGS, G, CLIP_SEGS);`);
+  w.line('opt.step(P, G, lr);');
+  w.line('return { loss: dataLoss + penalty, dataLoss, gradNorm: Math.sqrt(total) };');
+  w.close();
+}
+
+function evalFunctions(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<typeof declarePhase>): void {
+  const e = plan.eval;
+  const lossIndex = ids.findIndex((s) => s.step.output === e.loss);
+  const out = names.ref(e.output, 'E');
+  w.open(`function runInference(x${w.t('Float32Array')}, y${w.t('Float32Array | null')}, n${w.t('number')})${w.t('void')}`);
+  w.line('setBatch(n);');
+  bindInputs(w, names, ids, 'E', false);
+  forwardLines(w, names, ids, 'E', lossIndex);
+  w.open('if (y !== null)');
+  ids.slice(lossIndex).forEach(({ id, step }) => step.inputs.forEach((r, j) => {
+    if (r.kind === 'y') w.line(`in_${id}[${j}] = y;`);
+  }));
+  forwardLines(w, names, ids.slice(lossIndex), 'E', ids.length - lossIndex);
+  w.close();
+  w.close();
+  w.open(`function evaluate(x${w.t('Float32Array')}, y${w.t('Float32Array')}, n${w.t('number')})${w.t('{ loss: number; output: Float32Array }')}`);
+  w.line('checkBatch(x, y, n, true);');
+  w.line('runInference(x, y, n);');
+  w.line(`return { loss: ${names.ref(e.loss, 'E')}[0], output: ${out}.subarray(0, n * ${plan.outputShape.reduce((a, b) => a * b, 1)}) };`);
+  w.close();
+  w.open(`function predict(x${w.t('Float32Array')}, n${w.t('number')})${w.t('Float32Array')}`);
+  w.line('checkBatch(x, null, n, false);');
+  w.line('runInference(x, null, n);');
+  w.line(`return ${out}.subarray(0, n * ${plan.outputShape.reduce((a, b) => a * b, 1)});`);
+  w.close();
+}
+
+/** Writes `function build(seed)`; in the TypeScript flavor its return type is `CompiledPlan`. */
+export function emitBuild(plan: Plan, flavor: Flavor): string {
+  const w = new CodeWriter(flavor);
+  const names = new Names(w);
+  const inputSize = plan.inputShape.reduce((a, b) => a * b, 1);
+  const outputSize = plan.outputShape.reduce((a, b) => a * b, 1);
+  w.open(`function build(seed${w.t('number')})${w.t('CompiledPlan')}`);
+  declareStorage(w, plan);
+  const body = new CodeWriter(flavor);
+  const bodyNames = new Names(body);
+  const trainIds = declarePhase(bodyNames, plan.train, 'S');
+  declareBackward(bodyNames, plan.train.backward, trainIds);
+  const evalIds = declarePhase(bodyNames, plan.eval, 'E');
+  // views are declared once the steps have named them
+  for (const d of bodyNames.viewDecls) w.line(d);
+  for (const l of body.text().trimEnd().split('\n')) w.line(l);
+  w.line(`let curN = -1;`);
+  w.line(`let lastN = 0;`);
+  w.line(`let actLayer${w.t('string | null')} = null;`);
+  w.open(`function setBatch(n${w.t('number')})${w.t('void')}`);
+  w.line('if (n === curN) return;');
+  w.line('curN = n;');
+  setBatchLines(w, trainIds);
+  setBatchLines(w, evalIds);
+  w.close();
+  w.open(`function checkBatch(x${w.t('Float32Array')}, y${w.t('Float32Array | null')}, n${w.t('number')}, withTarget${w.t('boolean')})${w.t('void')}`);
+  w.line(`if (!(Number.isInteger(n) && n >= 1 && n <= ${plan.capacity})) throw new RangeError("batch size " + n + " is outside 1.." + ${plan.capacity});`);
+  w.line(`if (x.length < n * ${inputSize}) throw new RangeError("x holds " + x.length + " values, expected " + n * ${inputSize});`);
+  w.line(`if (withTarget && (y === null || y.length < n * ${plan.targetSize})) throw new RangeError("y holds too few values for " + n + " samples");`);
+  w.close();
+  const acts = plan.train.activations.map((a) => `[${names.ref(a.ref, 'S')}, ${lit(a.ref.kind === 'slot' ? a.ref.perSample : 0)}, ${lit(a.ref.kind === 'slot' ? a.ref.length : 0)}, ${lit(a.layer)}]`);
+  w.line(`const ACTS${w.t('[rt.FloatArray, number, number, string][]')} = [${acts.join(', ')}];`);
+  w.open(`function scanActivations(n${w.t('number')})${w.t('string | null')}`);
+  w.open('for (const [a, per, len, layer] of ACTS)');
+  w.line('const m = per > 0 ? n * per : len;');
+  w.line('for (let i = 0; i < m; i++) if (!Number.isFinite(a[i])) return layer;');
+  w.close();
+  w.line('return null;');
+  w.close();
+  trainStep(w, names, plan, trainIds);
+  evalFunctions(w, names, plan, evalIds);
+  emitApi(w, names, plan, inputSize, outputSize);
+  w.close();
+  return w.text();
+}
+
+function emitApi(w: CodeWriter, names: Names, plan: Plan, inputSize: number, outputSize: number): void {
+  const relus = plan.train.relus.map((r) => `[${names.ref(r.ref, 'S')}, ${r.ref.kind === 'slot' ? r.ref.perSample : 1}]`);
+  w.line(`const RELUS${w.t('[rt.FloatArray, number][]')} = [${relus.join(', ')}];`);
+  w.line(`const PARAMS = ${lit(plan.params.map((p) => ({ name: p.name, layer: p.layer, shape: p.shape, trainable: p.trainable, offset: p.offset, length: p.length })))};`);
+  w.line(`const LAYER_SEGS = ${lit(plan.layers.map((l) => [l, plan.params.filter((p) => p.layer === l).map((p) => [p.trainable ? 1 : 0, p.offset, p.length])]))};`);
+  w.open(`function nonFinite(a${w.t('Float32Array')}, o${w.t('number')}, len${w.t('number')})${w.t('boolean')}`);
+  w.line('for (let i = o; i < o + len; i++) if (!Number.isFinite(a[i])) return true;');
+  w.line('return false;');
+  w.close();
+  w.open(`return`);
+  w.line(`model: ${lit(plan.model)},`);
+  w.line(`batchCapacity: ${plan.capacity},`);
+  w.line(`inputShape: ${lit(plan.inputShape)},`);
+  w.line(`outputShape: ${lit(plan.outputShape)},`);
+  w.line(`inputSize: ${inputSize},`);
+  w.line(`outputSize: ${outputSize},`);
+  w.line(`targetSize: ${plan.targetSize},`);
+  w.line('params: PARAMS,');
+  w.line(`paramLayers: ${lit(plan.paramLayers.map((l) => l.layer))},`);
+  w.line(`reluLayers: ${lit(plan.train.relus.map((r) => r.layer))},`);
+  w.line('paramData: P,');
+  w.line('bufferData: B,');
+  w.line(`setLearningRate(rate${w.t('number')}) { lr = rate; },`);
+  w.line('trainStep,');
+  w.line('evaluate,');
+  w.line('predict,');
+  w.open(`lastGradNorms(out${w.t('Float64Array')})`);
+  w.line('for (let i = 0; i < GN.length; i++) out[i] = Math.sqrt(GN[i]);');
+  w.close('},');
+  w.open(`lastDeadFractions(out${w.t('Float64Array')})`);
+  w.open('for (let k = 0; k < RELUS.length; k++)');
+  w.line('const [a, per] = RELUS[k];');
+  w.line('let dead = 0;');
+  w.open('for (let j = 0; j < per; j++)');
+  w.line('let alive = false;');
+  w.line('for (let i = 0; i < lastN && !alive; i++) alive = a[i * per + j] > 0;');
+  w.line('if (!alive) dead++;');
+  w.close();
+  w.line('out[k] = per > 0 ? dead / per : 0;');
+  w.close();
+  w.close('},');
+  w.line(`lastOutput() { return ${names.ref(plan.train.output, 'S')}.subarray(0, lastN * ${outputSize}); },`);
+  w.open(`findNonFinite()${w.t(`{ layer: string; where: "activations" | "parameters" | "gradients" } | null`)}`);
+  w.open('for (const [layer, segs] of LAYER_SEGS)');
+  w.line('if (actLayer === layer) return { layer, where: "activations" };');
+  w.line('for (const [t, o, len] of segs) if (nonFinite(t === 1 ? P : B, o, len)) return { layer, where: "parameters" };');
+  w.line('for (const [t, o, len] of segs) if (t === 1 && nonFinite(G, o, len)) return { layer, where: "gradients" };');
+  w.close();
+  w.line('return null;');
+  w.close('},');
+  w.open(`getState()${w.t('rt_PlanState')}`);
+  w.line('const s = opt.saveState();');
+  w.line('return { params: P.slice(), buffers: B.slice(), optimizer: { slots: s.slots.map((a) => Float32Array.from(a)), scalars: [...s.scalars] }, rng: rt.rngStateToArray(dropRng.getState()) };');
+  w.close('},');
+  w.open(`setState(state${w.t('rt_PlanState')})`);
+  w.line('P.set(state.params);');
+  w.line('B.set(state.buffers);');
+  w.line('opt.loadState(state.optimizer);');
+  w.line('dropRng.setState(rt.rngStateFromArray(state.rng));');
+  w.close('},');
+  w.open(`getWeights()${w.t('Uint8Array')}`);
+  w.line('return rt.encodeSafetensors(PARAMS.map((p) => ({ name: p.name, shape: p.shape, data: (p.trainable ? P : B).slice(p.offset, p.offset + p.length) })));');
+  w.close('},');
+  w.open(`setWeights(bytes${w.t('Uint8Array')}, file${w.t('string')})`);
+  w.line('const contents = rt.decodeSafetensors(bytes, file);');
+  w.line('rt.assertTensorsMatch(file, contents.tensors, PARAMS);');
+  w.line('const byName = new Map(contents.tensors.map((t) => [t.name, t.data]));');
+  w.line('for (const p of PARAMS) (p.trainable ? P : B).set(byName.get(p.name)' + (w.flavor === 'ts' ? ' as Float32Array' : '') + ', p.offset);');
+  w.close('},');
+  w.close('};');
+}

@@ -1,0 +1,55 @@
+/**
+ * The in-process training plan: the JavaScript flavor of the very code `nn compile` writes,
+ * evaluated with the runtime passed in (one execution path, no interpreter beside it).
+ */
+import type { CheckedModel, CheckedTrain } from '../checker/types.js';
+import { emitPlanCode } from '../emitter/index.js';
+import { assertTensorsMatch, decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
+import * as runtime from '../runtime/index.js';
+import { compilePlan, type CompileOptions } from './compile.js';
+import type { TrainingPlan } from './types.js';
+
+export type * from './types.js';
+export { compilePlan, optimize } from './compile.js';
+export type { CompileOptions, OptimizedGraphs } from './compile.js';
+
+/** A training plan that can also read and write its weights as safetensors bytes. */
+export interface CompiledTrainingPlan extends TrainingPlan {
+  /** All parameters and buffers as safetensors bytes (contract names, PyTorch layouts, F32). */
+  getWeights(): Uint8Array;
+  /** Loads weights; throws DataError NN6039 listing every name or shape difference. */
+  setWeights(bytes: Uint8Array, file: string): void;
+}
+
+/** What the generated code may use: the runtime and the safetensors codec. */
+export function planRuntime(): Record<string, unknown> {
+  return { ...runtime, encodeSafetensors, decodeSafetensors, assertTensorsMatch };
+}
+
+/** Evaluates the JavaScript flavor of plan code; returns its `build(seed)`. */
+export function loadPlanCode(code: string): (seed: number) => CompiledTrainingPlan {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the one execution path: generated code
+  const factory = new Function('rt', code) as (rt: Record<string, unknown>) => (seed: number) => CompiledTrainingPlan;
+  return factory(planRuntime());
+}
+
+/**
+ * Compiles a checked (valid) model and train block into a ready training plan, parameters
+ * initialized from `seed` (init and dropout draw from separate forks of the seed's generator).
+ */
+export function createTrainingPlan(
+  model: CheckedModel, train: CheckedTrain, options: CompileOptions & { readonly seed: number },
+): CompiledTrainingPlan {
+  const code = emitPlanCode(compilePlan(model, train, options), 'js');
+  return loadPlanCode(code)(options.seed);
+}
+
+/** The plan's weights as safetensors bytes. */
+export function getWeights(plan: CompiledTrainingPlan): Uint8Array {
+  return plan.getWeights();
+}
+
+/** Loads safetensors bytes into the plan; `file` names the source in error messages. */
+export function setWeights(plan: CompiledTrainingPlan, bytes: Uint8Array, file: string): void {
+  plan.setWeights(bytes, file);
+}
