@@ -21,7 +21,7 @@ def evaluate(model, x, y, batch):
         for i in range(0, len(x), batch):
             xb, yb = x[i : i + batch], y[i : i + batch]
             total += float(loss_fn(train_outputs(model, xb), yb)) * len(xb)
-            for k, v in metric_sums(model(xb), yb).items():
+            for k, v in metric_sums(as_outputs(train_outputs(model, xb)), yb).items():
                 sums[k] = sums.get(k, 0.0) + float(v)
     return total / len(x), {k: v / len(x) for k, v in sums.items()}
 
@@ -70,38 +70,44 @@ def main():
             group["lr"] = lr
         sampler.set_epoch(epoch)
         net.train()
-        loss_sum, seen, started = 0.0, 0, time.perf_counter()
+        names = list(metric_sums(x[:0], y[:0]).keys())
+        sums = torch.zeros(2 + len(names), dtype=torch.float64)  # loss * n, n, metric sums
+        started = time.perf_counter()
         for xb, yb in loader:
             optimizer.zero_grad()
-            loss = loss_fn(train_outputs(net, xb), yb) + penalty(model)
+            out = train_outputs(net, xb)
+            loss = loss_fn(out, yb) + penalty(model)
             loss.backward()
             clip_gradients(params)
             optimizer.step()
-            loss_sum += float(loss) * len(xb)
-            seen += len(xb)
+            with torch.no_grad():
+                batch_metrics = metric_sums(as_outputs(out), yb)
+            sums += torch.tensor([float(loss) * len(xb), len(xb)] + [float(batch_metrics[k]) for k in names], dtype=torch.float64)
         elapsed = time.perf_counter() - started
         if world > 1:
-            totals = torch.tensor([loss_sum, seen], dtype=torch.float64)
-            dist.all_reduce(totals)
-            loss_sum, seen = float(totals[0]), int(totals[1])
-        report = {"epoch": epoch + 1, "loss": loss_sum / seen, "lr": lr, "samples_per_s": seen / max(elapsed, 1e-9)}
+            dist.all_reduce(sums)
+        seen = float(sums[1])
+        report = {"epoch": epoch + 1, "loss": float(sums[0]) / seen, "lr": lr, "samples_per_s": seen / max(elapsed, 1e-9) / world}
+        report["metrics"] = {k: float(sums[2 + i]) / seen for i, k in enumerate(names)}
         if val_x is not None:
-            report["val_loss"], report["metrics"] = evaluate(model, val_x, val_y, batch)
-        else:
-            report["metrics"] = evaluate(model, x, y, batch)[1]
+            report["val_loss"], val_metrics = evaluate(model, val_x, val_y, batch)
+            report["metrics"].update({"val_" + k: v for k, v in val_metrics.items()})
+        # Early stopping and reduce_on_plateau watch the validation loss, or the training loss without validation.
+        watched = report.get("val_loss", report["loss"])
         if plateau:
-            plateau.step(report["val_loss"])
+            plateau.step(watched)
         if rank == 0:
             print(json.dumps(report) if args.json else " ".join(f"{k}={v}" for k, v in report.items()), flush=True)
         stop = False
-        if PATIENCE is not None and val_x is not None:
-            if report["val_loss"] < best:
-                best, best_state, bad = report["val_loss"], copy.deepcopy(model.state_dict()), 0
+        if PATIENCE is not None:
+            if watched < best:
+                best, best_state, bad = watched, copy.deepcopy(model.state_dict()), 0
             else:
                 bad += 1
                 stop = bad >= PATIENCE
-        if stop and best_state is not None:
-            model.load_state_dict(best_state)
+        last = stop or epoch == args.epochs - 1
+        if last and best_state is not None:
+            model.load_state_dict(best_state)  # the best epoch's weights, as nn
         if rank == 0:
             save_weights(model, args.weights_out, metadata)
         if stop:

@@ -29,12 +29,21 @@ export const torchLosses: { readonly [K in LossName]: (args: Args, ctx: LossCont
   cross_entropy: () => 'F.cross_entropy(out, y.long())',
 };
 
-/** Metric expressions of `out` (the model's outputs, after any final softmax) and `y`: a batch sum. */
-export const torchMetrics: { readonly [K in MetricName]: (outputs: number) => string } = {
-  accuracy: (outputs) =>
-    outputs > 1 ? '(out.argmax(dim=1) == y.long().reshape(-1)).float().sum()' : '((out.reshape(-1) >= 0.5).float() == y.reshape(-1)).float().sum()',
-  mse: () => '((out - y.reshape(out.shape)) ** 2).mean(dim=1).sum()',
-  mae: () => '(out - y.reshape(out.shape)).abs().mean(dim=1).sum()',
+/**
+ * Metric expressions over `out` (the model's outputs: probabilities after a final softmax) and
+ * `y`: batch sums, each sample counting 1 (mse and mae average over the outputs), read as
+ * src/train/metrics.ts does: argmax and one-hot targets for classes, a 0.5 threshold (0 on
+ * logits) for one binary output, rounding for values.
+ */
+export const torchMetrics: { readonly [K in MetricName]: (kind: 'class' | 'binary' | 'value', outputs: number, logits: boolean) => string } = {
+  accuracy: (kind, _k, logits) =>
+    kind === 'class'
+      ? '(out.argmax(dim=1) == y.long()).sum()'
+      : kind === 'binary'
+        ? `((out >= ${logits ? '0.0' : '0.5'}) == (y >= 0.5)).sum()`
+        : '(torch.floor(out + 0.5) == y).all(dim=1).sum()',
+  mse: (kind, k) => `((out - ${kind === 'class' ? `F.one_hot(y.long(), ${pyNumber(k)})` : 'y'}) ** 2).sum() / ${pyNumber(k)}`,
+  mae: (kind, k) => `(out - ${kind === 'class' ? `F.one_hot(y.long(), ${pyNumber(k)})` : 'y'}).abs().sum() / ${pyNumber(k)}`,
 };
 
 /** A regularizer's penalty on tensor expression `w`. */

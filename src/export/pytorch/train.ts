@@ -91,8 +91,8 @@ export function emitTrainPy(model: CheckedModel, train: CheckedTrain, options: T
   const penalty = penaltyTerms(model, train);
   const clip = train.clip ? lookup(torchClips, train.clip, 'clip rule')(train.clip.args) : ['pass'];
   const schedule = lookup(torchSchedules, train.schedule, 'schedule')(train.schedule.args);
-  const metrics = train.metrics.map((m) => `${pyString(m.builtin)}: ${lookup(torchMetrics, m, 'metric')(outputs)},`);
-  const fullBatch = train.batch === 'full' || train.optimizer.builtin === 'gd';
+  const metrics = train.metrics.map((m) => `${pyString(m.builtin)}: ${lookup(torchMetrics, m, 'metric')(labelKind(train), outputs, output !== 'sigmoid')},`);
+  const fullBatch = train.batch === 'full';
   const plateau = train.schedule.builtin === 'reduce_on_plateau';
   const patience = train.earlyStop ? Number(train.earlyStop.args['n']) : null;
 
@@ -160,7 +160,8 @@ ${penalty.length === 0 ? '    return 0.0' : `    L = model._modules\n    return 
 
 
 def metric_sums(out, y):
-    """Per-batch sums of the train block's metrics (divided by the sample count per epoch)."""
+    """Per-batch sums of the train block's metrics over the model's outputs (divided by the
+    sample count per epoch)."""
     return {
 ${metrics.map((m) => `        ${m}`).join('\n')}
     }
@@ -183,6 +184,11 @@ ${indent(schedule, '    ')}
 def train_outputs(model, x):
     """Outputs the loss reads: logits when a final softmax is fused with cross_entropy."""
     return model(x${fusedSoftmax && train.loss.builtin === 'cross_entropy' ? ', logits=True' : ''})
+
+
+def as_outputs(out):
+    """The model's outputs from what train_outputs returned (for metrics)."""
+    return ${fusedSoftmax && train.loss.builtin === 'cross_entropy' ? 'torch.softmax(out, dim=1)' : 'out'}
 
 
 PLATEAU = ${plateau ? `dict(factor=${pyFloat(Number(train.schedule.args['factor']))}, patience=${pyNumber(Number(train.schedule.args['patience']))})` : 'None'}
