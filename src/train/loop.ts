@@ -184,6 +184,7 @@ export function runTraining(plan: TrainingPlan, train: Samples, validation: Samp
       if (!Number.isFinite(r.loss) || !allFinite(plan.paramData)) {
         const found = plan.findNonFinite();
         const value = Number.isNaN(r.loss) || plan.paramData.some(Number.isNaN) ? 'NaN' : 'Inf';
+        // Every tensor finite but the loss not: the loss itself overflowed.
         const nonFinite: NonFinite = { value, layer: found?.layer ?? 'the loss', where: found?.where ?? 'loss', epoch, step: s + 1 };
         return { status: 'non_finite', history, weightsEpoch: epoch - 1, nonFinite };
       }
