@@ -70,7 +70,7 @@ def main():
             group["lr"] = lr
         sampler.set_epoch(epoch)
         net.train()
-        names = list(metric_sums(x[:0], y[:0]).keys())
+        names = METRIC_NAMES
         sums = torch.zeros(2 + len(names), dtype=torch.float64)  # loss * n, n, metric sums
         started = time.perf_counter()
         for xb, yb in loader:

@@ -159,6 +159,9 @@ def penalty(model):
 ${penalty.length === 0 ? '    return 0.0' : `    L = model._modules\n    return (\n${penalty.map((t, i) => `        ${i === 0 ? '' : '+ '}${t}`).join('\n')}\n    )`}
 
 
+METRIC_NAMES = [${train.metrics.map((m) => pyString(m.builtin)).join(', ')}]
+
+
 def metric_sums(out, y):
     """Per-batch sums of the train block's metrics over the model's outputs (divided by the
     sample count per epoch)."""
