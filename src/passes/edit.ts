@@ -19,15 +19,17 @@ export function rewire(nodes: readonly IrNode[], from: number, to: number): IrNo
 }
 
 /**
- * Removes identity node `node` (output equal to its first input): readers of its output read the
+ * Removes identity node `nodeId` (looked up in `graph`, which earlier edits may have rewired) (output equal to its first input): readers of its output read the
  * input instead; if the output was the model output or a relu monitor's value, those follow too.
  */
-export function bypass(graph: IrGraph, node: IrNode): IrGraph {
+export function bypass(graph: IrGraph, nodeId: number): IrGraph {
+  const node = graph.nodes.find((n) => n.id === nodeId);
+  if (!node) return graph;
   const from = node.output;
   const to = node.inputs[0];
   return {
     ...graph,
-    nodes: rewire(graph.nodes.filter((n) => n !== node), from, to),
+    nodes: rewire(graph.nodes.filter((n) => n.id !== nodeId), from, to),
     output: graph.output === from ? to : graph.output,
     reluOutputs: graph.reluOutputs.map((r) => (r.value === from ? { ...r, value: to } : r)),
   };

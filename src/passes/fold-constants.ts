@@ -21,6 +21,6 @@ function isIdentity(node: IrNode): boolean {
 /** The graph without identity nodes. */
 export function foldConstants(graph: IrGraph): IrGraph {
   let g = graph;
-  for (const node of graph.nodes) if (isIdentity(node)) g = bypass(g, node);
+  for (const node of graph.nodes) if (isIdentity(node)) g = bypass(g, node.id);
   return g;
 }

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { interpret } from '../../src/ir/interpret.js';
+import { lower } from '../../src/ir/lower.js';
+import type { IrGraph } from '../../src/ir/types.js';
+import { createTrainingPlan } from '../../src/plan/index.js';
+import {
+  clip, createDefaultOps, createOptimizer, createRng, isOptimizerName, l2Norm, type ClipName, type FloatArray,
+} from '../../src/runtime/index.js';
+import { validProgram } from '../arbitraries/valid-program.js';
+import { batchFor, closeness, compileText } from './helpers.js';
+
+const ops = createDefaultOps('float32');
+const RTOL = 2e-3;
+const ATOL = 2e-5;
+
+function evalFlags(graph: IrGraph): IrGraph {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => (n.op === 'dropout' || n.op === 'batchnorm' ? { ...n, attrs: { ...n.attrs, training: false } } : n) as typeof n),
+  };
+}
+
+/**
+ * The reference: the lowered, unoptimized graph through the runtime's generic autodiff walk, then
+ * the runtime's clip and optimizer on flat buffers laid out like the plan's.
+ */
+function referenceStep(text: string, n: number, seed: number, capacity: number) {
+  const { model, train } = compileText(text);
+  const plan = createTrainingPlan(model, train, { batchCapacity: capacity, seed });
+  const graph = lower(model, train, { batchCapacity: n });
+  const params = new Map<string, FloatArray>();
+  for (const p of plan.params) params.set(p.name, (p.trainable ? plan.paramData : plan.bufferData).slice(p.offset, p.offset + p.length));
+  const { x, y } = batchFor(graph, n, seed);
+  const drop = createRng(seed).fork(1);
+  const ref = interpret(ops, graph, { x, y, params, noise: (u) => { for (let i = 0; i < u.length; i++) u[i] = drop.uniform(); } }, 'float32');
+  const flatP = plan.paramData.slice();
+  const flatG = new Float32Array(flatP.length);
+  for (const p of plan.params) if (p.trainable) flatG.set(ref.grads.get(p.name) as Float32Array, p.offset);
+  const norms = plan.paramLayers.map((layer) => {
+    let ss = 0;
+    for (const p of plan.params) if (p.trainable && p.layer === layer) ss += l2Norm(flatG, p.offset, p.length) ** 2;
+    return Math.sqrt(ss);
+  });
+  // adaptive optimizers turn gradients at float32 noise level into full-size steps of either
+  // sign, so parameters whose reference gradient is at that level are compared by gradient only
+  const settled = Array.from(flatG, (g) => Math.abs(g) > 1e-5);
+  const segments = plan.params.filter((p) => p.trainable);
+  if (train.clip) clip(train.clip.builtin as ClipName, train.clip.args as never, flatG, segments);
+  const optName = train.optimizer?.builtin ?? '';
+  if (!isOptimizerName(optName)) throw new Error(`unknown optimizer ${optName}`);
+  const optArgs = Object.fromEntries(Object.entries(train.optimizer?.args ?? {}).filter(([, v]) => v !== null));
+  createOptimizer(optName, optArgs, flatP.length).step(flatP, flatG, optArgs['lr'] as number);
+  const buffers = plan.bufferData.slice();
+  for (const p of plan.params) if (!p.trainable) buffers.set(params.get(p.name) as Float32Array, p.offset);
+
+  const result = plan.trainStep(x as Float32Array, y as Float32Array, n);
+  const gotNorms = new Float64Array(plan.paramLayers.length);
+  plan.lastGradNorms(gotNorms);
+  const masked = (a: Float32Array): number[] => Array.from(a).filter((_, i) => settled[i]);
+  return { plan, graph, ref, result, norms, gotNorms, flatP: masked(flatP), gotP: masked(plan.paramData), buffers, x, y, params };
+}
+
+describe('a compiled plan computes what the plain composition of runtime ops computes', () => {
+  it('gives the same loss, per-layer gradient norms, updated parameters and running statistics after one step', () => {
+    fc.assert(
+      fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 4 }), (text, seed, n) => {
+        const r = referenceStep(text, n, seed, n);
+        expect(closeness([r.result.dataLoss], [r.ref.loss], RTOL, ATOL)).toBeLessThanOrEqual(1);
+        expect(closeness(r.gotNorms, r.norms, RTOL, ATOL)).toBeLessThanOrEqual(1);
+        expect(closeness(r.gotP, r.flatP, RTOL, ATOL)).toBeLessThanOrEqual(1);
+        expect(closeness(r.plan.bufferData, r.buffers, RTOL, ATOL)).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('gives the same numbers when the batch is smaller than the capacity', () => {
+    fc.assert(
+      fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 3 }), (text, seed, n) => {
+        const r = referenceStep(text, n, seed, n + 3);
+        expect(closeness([r.result.dataLoss], [r.ref.loss], RTOL, ATOL)).toBeLessThanOrEqual(1);
+        expect(closeness(r.gotP, r.flatP, RTOL, ATOL)).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('evaluates in evaluation mode as the graph with dropout and batchnorm switched to evaluation', () => {
+    fc.assert(
+      fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 4 }), (text, seed, n) => {
+        const { model, train } = compileText(text);
+        const plan = createTrainingPlan(model, train, { batchCapacity: 4, seed });
+        const graph = evalFlags(lower(model, train, { batchCapacity: n }));
+        const params = new Map<string, FloatArray>();
+        for (const p of plan.params) params.set(p.name, (p.trainable ? plan.paramData : plan.bufferData).slice(p.offset, p.offset + p.length));
+        const { x, y } = batchFor(graph, n, seed);
+        const ref = interpret(ops, graph, { x, y, params }, 'float32');
+        const got = plan.evaluate(x as Float32Array, y as Float32Array, n);
+        expect(closeness([got.loss], [ref.loss], RTOL, ATOL)).toBeLessThanOrEqual(1);
+        expect(closeness(got.output, ref.output, RTOL, ATOL)).toBeLessThanOrEqual(1);
+        expect(closeness(plan.predict(x as Float32Array, n), ref.output, RTOL, ATOL)).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
