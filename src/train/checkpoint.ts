@@ -26,10 +26,13 @@ function tensorOf(p: PlanParam, params: Float32Array, buffers: Float32Array): Na
   return { name: p.name, shape: p.shape, data: source.slice(p.offset, p.offset + p.length) };
 }
 
-/** The plan's parameters and buffers as safetensors bytes (contract names, PyTorch layouts). */
-export function encodeWeights(plan: TrainingPlan, meta: WeightsMetadata): Uint8Array {
+/**
+ * The plan's parameters and buffers as safetensors bytes (contract names, PyTorch layouts), from
+ * the live plan or from a saved state's flat arrays.
+ */
+export function encodeWeights(plan: TrainingPlan, meta: WeightsMetadata, from: { params: Float32Array; buffers: Float32Array } = { params: plan.paramData, buffers: plan.bufferData }): Uint8Array {
   return encodeSafetensors(
-    plan.params.map((p) => tensorOf(p, plan.paramData, plan.bufferData)),
+    plan.params.map((p) => tensorOf(p, from.params, from.buffers)),
     encodeWeightsMetadata(meta),
   );
 }
