@@ -5,9 +5,12 @@ import { explainCommand } from './explain.js';
 import { fmtCommand } from './fmt.js';
 import { lspCommand } from './lsp.js';
 import { exportCommand } from './export.js';
+import { trainCommand } from './train.js';
+import { evalCommand } from './eval.js';
+import { predictCommand } from './predict.js';
 
 /**
  * Every `nn` sub-command, in the order `nn help` lists them. Each lives in its own file in this
  * folder; adding a command is adding a file and a line here.
  */
-export const commands: readonly Command[] = [checkCommand, fmtCommand, summaryCommand, explainCommand, exportCommand, lspCommand];
+export const commands: readonly Command[] = [checkCommand, fmtCommand, summaryCommand, trainCommand, evalCommand, predictCommand, explainCommand, exportCommand, lspCommand];
