@@ -37,6 +37,11 @@ at export time, relative to this folder).
 - Under torchrun, batchnorm statistics are per process (as DistributedDataParallel without
   SyncBatchNorm), and if the training set size is not a multiple of N the sampler repeats a few
   samples to even the shares.
+- \`nadam\` on torch 1.13 differs slightly from nn (torch 1.13's NAdam counts \`mu\` twice in
+  \`mu_product_next\`; fixed in later versions).
+- Debian's torch 1.13 \`torchrun\` on Python 3.11 can fail before starting workers with
+  \`AttributeError: 'NoneType' object has no attribute 'get'\` (its \`Std.from_str\` compares an
+  enum with ints); see nn's docs/export.md for a two-line launcher fix.
 `
     : 'The `.nn` file has no `train` block for this model, so only `model.py` was written.\n';
   return `# ${code(model.name)} in PyTorch
