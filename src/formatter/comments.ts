@@ -18,16 +18,17 @@ import type { SourceFile } from '../source/index.js';
  *   next item on its own line, one at the end of a line trails the item before it, and one inside
  *   a line leads the next item inline (`f(/* units *\/ 10)`).
  * - Anywhere else (inside a `let`, between a key and its value, in an operator chain) a comment
- *   that ends a line is moved to the end of the printed line, and an inline block comment stays
- *   beside the node it touches.
+ *   stays beside the node it touches, and a line comment still ends its line.
  */
 
 /** How an attached comment is printed next to its node. */
 export type Placement =
   /** `/* c *\/ node` or `node /* c *\/`, on the same line. */
   | 'inline'
-  /** Deferred to the end of the printed line (prettier's lineSuffix); forces enclosing groups to break if a line comment. */
+  /** Ended its line in the source: printed in place, and a line comment ends the printed line too. */
   | 'lineEnd'
+  /** After a call argument or list item, at the end of its line: deferred past the comma (prettier's lineSuffix). */
+  | 'afterItem'
   /** On a line of its own before the node (only for call arguments and list items). */
   | 'ownLine';
 
@@ -189,10 +190,11 @@ type Position = 'ownLine' | 'endOfLine' | 'remaining';
 function positionOf(text: string, comment: Comment): Position {
   const start = comment.range.startOffset;
   const lineStart = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
-  if (/^[ \t]*$/.test(text.slice(lineStart, start))) return 'ownLine';
-  if (comment.kind === 'line') return 'endOfLine';
-  const rest = /^[ \t]*(\r\n|\n|\r|$)/.exec(text.slice(comment.range.endOffset));
-  return rest ? 'endOfLine' : 'remaining';
+  const endsLine = comment.kind === 'line' || /^[ \t]*(\r\n|\n|\r|$)/.test(text.slice(comment.range.endOffset));
+  const startsLine = /^[ \t]*$/.test(text.slice(lineStart, start));
+  // A block comment with code after it on its line is inline wherever the line starts.
+  if (!endsLine) return 'remaining';
+  return startsLine ? 'ownLine' : 'endOfLine';
 }
 
 function slotsOf(ctx: Context, node: AstNode): CommentSlots {
@@ -218,13 +220,16 @@ function attachAround(ctx: Context, parent: AstNode, kids: readonly AstNode[], c
   }
   const position = positionOf(ctx.text, comment);
   if (position === 'remaining') {
-    if (following) slotsOf(ctx, following).leading.push({ comment, placement: 'inline' });
+    // Touching the node before it (only blanks and comments between): stays after that node, else goes before the next.
+    const touchesPreceding = preceding !== undefined && /^(?:\s|\/\*[\s\S]*?\*\/)*$/.test(ctx.text.slice(preceding.range.endOffset, start));
+    if (following && !touchesPreceding) slotsOf(ctx, following).leading.push({ comment, placement: 'inline' });
     else if (preceding) slotsOf(ctx, preceding).trailing.push({ comment, placement: 'inline' });
+    else if (following) slotsOf(ctx, following).leading.push({ comment, placement: 'inline' });
     else slotsOf(ctx, parent).dangling.push({ comment, placement: 'inline' });
     return;
   }
   if (sequence) {
-    if (position === 'endOfLine' && preceding) slotsOf(ctx, preceding).trailing.push({ comment, placement: 'lineEnd' });
+    if (position === 'endOfLine' && preceding) slotsOf(ctx, preceding).trailing.push({ comment, placement: 'afterItem' });
     else if (following) slotsOf(ctx, following).leading.push({ comment, placement: 'ownLine' });
     else slotsOf(ctx, parent).dangling.push({ comment, placement: 'ownLine' });
     return;

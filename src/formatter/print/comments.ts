@@ -17,21 +17,24 @@ export function commentLine(comments: readonly Comment[]): Doc {
   return join(' ', comments.map(commentText));
 }
 
+/*
+ * A comment that ends a line inside a call or list (`10, // units`) is a line suffix: prettier
+ * holds it back until the line break that follows the item's comma, which always comes because
+ * the comment breaks the enclosing group. Anywhere else a line comment is printed where it stands
+ * and the line is broken after it; deferring it could put a second deferred comment after it on
+ * the same line, where the first would swallow it.
+ */
 function leading(attached: AttachedComment): Doc {
   const text = commentText(attached.comment);
-  switch (attached.placement) {
-    case 'inline':
-      return [text, ' '];
-    case 'lineEnd':
-      return [lineSuffix([' ', text]), breakParent];
-    case 'ownLine':
-      return [text, hardline];
-  }
+  if (attached.placement === 'ownLine' || (attached.placement === 'lineEnd' && attached.comment.kind === 'line')) return [text, hardline];
+  return [text, ' '];
 }
 
 function trailing(attached: AttachedComment): Doc {
   const text = commentText(attached.comment);
-  return attached.placement === 'inline' ? [' ', text] : [lineSuffix([' ', text]), breakParent];
+  if (attached.placement === 'afterItem') return [lineSuffix([' ', text]), breakParent];
+  if (attached.placement === 'lineEnd' && attached.comment.kind === 'line') return [' ', text, hardline];
+  return [' ', text];
 }
 
 /** `doc` with the comments attached before and after `node`. */
@@ -50,3 +53,4 @@ export function danglingInline(ctx: PrintContext, node: AstNode): Doc {
   if (!slots) return '';
   return slots.dangling.map(trailing);
 }
+

@@ -80,9 +80,11 @@ function printSequence(ctx: PrintContext, node: AstNode, open: string, close: st
     if (dangling.every((d) => d.placement === 'inline')) return [open, join(' ', comments), close];
     return group([open, indent([softline, join(hardline, comments)]), softline, close, breakParent]);
   }
+  const id = Symbol('sequence');
+  const end: Doc = comments.length > 0 ? [',', hardline, join(hardline, comments)] : ifBreak(',', '', { groupId: id });
+  // In filled lines the trailing comma belongs to the last item, so that fill measures it.
   const body: Doc = fillLines
-    ? fill(items.flatMap((item, i) => (i === 0 ? [item] : [line, item])).map((part, i, all) => (i % 2 === 0 && i < all.length - 1 ? [part, ','] : part)))
-    : join([',', line], items);
-  const end: Doc = comments.length > 0 ? [',', hardline, join(hardline, comments)] : ifBreak(',');
-  return group([open, indent([softline, body, end]), softline, close]);
+    ? fill(items.flatMap((item, i) => (i === 0 ? [item] : [line, item])).map((part, i, all) => (i % 2 === 1 ? part : i < all.length - 1 ? [part, ','] : [part, end])))
+    : [join([',', line], items), end];
+  return group([open, indent([softline, body]), softline, close], { id });
 }

@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { print } from '../../src/ast/print.js';
+import { parse } from '../../src/parser/index.js';
+import { programArb } from '../arbitraries/program.js';
+
+/**
+ * `.nn` source text with comments in random places: a random well-formed program (printed by the
+ * canonical printer) with line comments (`// ...` and a line break) and block comments
+ * (`/* ... *\/`, some spanning lines) inserted between random tokens, before the first token
+ * and after the last. Comments never change what a file means, so the text parses to the same
+ * AST as the program.
+ */
+export const commentedSourceArb: fc.Arbitrary<string> = programArb.chain((program) => {
+  const text = print(program);
+  const cuts = [0, ...parse(text).tokens.map((t) => t.startOffset + t.image.length)];
+  const comment = fc.oneof(
+    fc.stringMatching(/^[ a-z0-9.,:()]{0,12}$/).map((body) => ({ text: `//${body}`, after: '\n' })),
+    fc.stringMatching(/^[ a-z0-9.,:()]{0,12}$/).map((body) => ({ text: `/*${body}*/`, after: ' ' })),
+    fc.tuple(fc.stringMatching(/^[a-z ]{0,6}$/), fc.stringMatching(/^[a-z ]{0,6}$/)).map(([a, b]) => ({ text: `/*${a}\n${b}*/`, after: ' ' })),
+  );
+  const insertion = fc.record({
+    at: fc.constantFrom(...cuts),
+    // Never glued to the text before: after a `/` operator, `/*` would read as `//*`.
+    before: fc.constantFrom(' ', '\n', '  ', '\n\n', ' \n'),
+    comment,
+  });
+  return fc.array(insertion, { maxLength: 6 }).map((insertions) => {
+    let out = text;
+    for (const ins of [...insertions].sort((a, b) => b.at - a.at)) {
+      out = `${out.slice(0, ins.at)}${ins.before}${ins.comment.text}${ins.comment.after}${out.slice(ins.at)}`;
+    }
+    return out;
+  });
+});
