@@ -3,7 +3,8 @@ import type { AstNode } from '../ast/types.js';
 import { children } from '../ast/walk.js';
 import type { CheckedLayer, CheckedModel, CheckedNode } from '../checker/types.js';
 import { checkText, type FrontEndResult } from '../compiler.js';
-import type { Range, SourceFile } from '../source/index.js';
+import { DiagnosticSink } from '../diagnostics/index.js';
+import { SourceFile, type Range } from '../source/index.js';
 
 /**
  * The language server's view of one document version: the front end's result (the same
@@ -18,8 +19,24 @@ export interface DocumentAnalysis {
   readonly front: FrontEndResult;
 }
 
-/** Runs the front end on a document's text. */
-export function analyze(uri: string, version: number, text: string): DocumentAnalysis {
+/**
+ * Documents longer than this are not analysed live: parsing and checking take time linear in
+ * the text but with a large constant (seconds for a megabyte), and the server must stay
+ * responsive. Such a document gets one NN1022 diagnostic naming the limit; `nn check` still
+ * reads it whole.
+ */
+export const maxLiveLength = 256 * 1024;
+
+/** Runs the front end on a document's text (the same `checkText` as `nn check`). */
+export function analyze(uri: string, version: number, text: string, maxLength = maxLiveLength): DocumentAnalysis {
+  if (text.length > maxLength) {
+    const empty = checkText('', uri);
+    const source = new SourceFile(text, uri);
+    const sink = new DiagnosticSink(uri);
+    sink.report('NN1022', source.range(0, 0), { size: text.length, limit: maxLength });
+    const front: FrontEndResult = { ...empty, source, diagnostics: sink.diagnostics(), hasErrors: true };
+    return { uri, version, text, source, front };
+  }
   const front = checkText(text, uri);
   return { uri, version, text, source: front.source, front };
 }
@@ -38,11 +55,13 @@ export interface VersionedText {
 export class AnalysisCache {
   private readonly entries = new Map<string, DocumentAnalysis>();
 
+  constructor(private readonly maxLength = maxLiveLength) {}
+
   /** The analysis of the document's current version, computing it if needed. */
   get(document: VersionedText): DocumentAnalysis {
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    const fresh = analyze(document.uri, document.version, document.getText());
+    const fresh = analyze(document.uri, document.version, document.getText(), this.maxLength);
     this.entries.set(document.uri, fresh);
     return fresh;
   }

@@ -3,7 +3,7 @@
  * document analysis, and `startServer`, which wires them to an LSP connection.
  */
 export { startServer, serverCapabilities, type ServerOptions } from './server.js';
-export { analyze, AnalysisCache, offsetAt, toLspRange, type DocumentAnalysis } from './analysis.js';
+export { analyze, maxLiveLength, AnalysisCache, offsetAt, toLspRange, type DocumentAnalysis } from './analysis.js';
 export { documentDiagnostics, toLspDiagnostic } from './diagnostics.js';
 export { hover } from './hover.js';
 export { completions } from './completion.js';

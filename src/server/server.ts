@@ -21,6 +21,8 @@ export interface ServerOptions {
   readonly format?: Formatter | undefined;
   /** Delay between the last change and publishing diagnostics, in ms (0 publishes at once). */
   readonly debounceMs?: number;
+  /** Longer documents are not analysed live (see `maxLiveLength`). */
+  readonly maxDocumentLength?: number;
 }
 
 /** What the server offers, as sent in the `initialize` result. */
@@ -45,7 +47,7 @@ export function serverCapabilities(options: ServerOptions): ServerCapabilities {
  */
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
-  const cache = new AnalysisCache();
+  const cache = new AnalysisCache(options.maxDocumentLength);
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const debounceMs = options.debounceMs ?? 50;
 
@@ -75,7 +77,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   };
 
   connection.onInitialize((): InitializeResult => ({ capabilities: serverCapabilities(options), serverInfo: { name: 'nn' } }));
-  documents.onDidOpen((e) => publish(e.document.uri));
+  // Fired on open as well as on every change.
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
     clearTimeout(pending.get(e.document.uri));
