@@ -138,7 +138,7 @@ function emitApi(w: CodeWriter, names: Names, plan: Plan, inputSize: number, out
   const relus = plan.train.relus.map((r) => `[${names.ref(r.ref, 'S')}, ${r.ref.kind === 'slot' ? r.ref.perSample : 1}]`);
   w.line(`const RELUS${w.t('[rt.FloatArray, number][]')} = [${relus.join(', ')}];`);
   w.line(`const PARAMS = ${lit(plan.params.map((p) => ({ name: p.name, layer: p.layer, shape: p.shape, trainable: p.trainable, offset: p.offset, length: p.length })))};`);
-  w.line(`const LAYER_SEGS = ${lit(plan.layers.map((l) => [l, plan.params.filter((p) => p.layer === l).map((p) => [p.trainable ? 1 : 0, p.offset, p.length])]))};`);
+  w.line(`const LAYER_SEGS${w.t('[string, [number, number, number][]][]')} = ${lit(plan.layers.map((l) => [l, plan.params.filter((p) => p.layer === l).map((p) => [p.trainable ? 1 : 0, p.offset, p.length])]))};`);
   w.open(`function nonFinite(a${w.t('Float32Array')}, o${w.t('number')}, len${w.t('number')})${w.t('boolean')}`);
   w.line('for (let i = o; i < o + len; i++) if (!Number.isFinite(a[i])) return true;');
   w.line('return false;');
