@@ -151,10 +151,11 @@ describe('nn lsp --stdio', () => {
     ]);
   });
 
-  it('formats the document through the formatter, or offers nothing when formatting is not available', async () => {
+  it('formats the document through the prettier plugin', async () => {
     const edits = await connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
-    expect(Array.isArray(edits) || edits === null).toBe(true);
-    for (const edit of edits ?? []) expect(edit.newText).toContain('model Net');
+    expect(edits).toHaveLength(1);
+    expect(edits![0]!.range).toEqual({ start: { line: 0, character: 0 }, end: { line: 11, character: 0 } });
+    expect(edits![0]!.newText).toContain('  data:      csv("iris.csv", label: "species")\n  loss:      cross_entropy\n');
   });
 
   it('re-checks after an incremental change', async () => {

@@ -1,20 +1,7 @@
 import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node.js';
-import { startServer, type Formatter } from '../../server/index.js';
+import { format } from '../../formatter/index.js';
+import { startServer } from '../../server/index.js';
 import { parseFlags, UserError, type Command } from '../io.js';
-
-/**
- * The prettier plugin's `format`, if the formatter module is present. Loaded by a computed
- * specifier so the server builds and runs whether or not that module exists yet.
- */
-async function loadFormatter(): Promise<Formatter | undefined> {
-  const specifier = '../../formatter/index.js';
-  try {
-    const mod = (await import(specifier)) as { format?: unknown };
-    return typeof mod.format === 'function' ? (mod.format as Formatter) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export const lspCommand: Command = {
   name: 'lsp',
@@ -29,7 +16,7 @@ stdout. Editors start it; it runs until the client sends 'exit' or closes the st
     const { values } = parseFlags('lsp', argv, { stdio: { type: 'boolean' } });
     if (!values['stdio']) throw new UserError('nn lsp: give --stdio (the only transport). Usage: nn lsp --stdio', 2);
     const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
-    startServer(connection, { format: await loadFormatter() });
+    startServer(connection, { format: (text) => format(text) });
     // The connection exits the process on the client's 'exit' notification or when stdin closes.
     return new Promise<number>(() => {});
   },

@@ -1,0 +1,76 @@
+/**
+ * The `nn-lang` library: everything an editor or a program needs, with no file system and no
+ * Node built-ins, so it runs in a browser as well as in Node.
+ *
+ * - {@link parse}: source text to tokens, CST, AST and syntax diagnostics.
+ * - {@link check}: the whole front end (`nn check`): parse, resolve, infer shapes, lint.
+ * - {@link format}: the prettier plugin's formatter (`nn fmt`).
+ * - {@link compile}: check, then build the training plan and its TypeScript source (`nn compile`).
+ * - `runtime`: tensors, kernels, autodiff, optimizers, ... to execute a plan.
+ */
+import type { CheckedModel, CheckedTrain } from './checker/types.js';
+import { checkText, type FrontEndResult } from './compiler.js';
+import type { Diagnostic } from './diagnostics/types.js';
+import { emitModule } from './emitter/index.js';
+import { createTrainingPlan, type CompiledTrainingPlan } from './plan/index.js';
+
+export { parse, type ParseResult } from './parser/index.js';
+export { checkText, type FrontEndResult } from './compiler.js';
+export { format, NnSyntaxError, type FormatOptions } from './formatter/index.js';
+export { createTrainingPlan, compilePlan, loadPlanCode, getWeights, setWeights, type CompiledTrainingPlan, type TrainingPlan } from './plan/index.js';
+export { emitModule, type EmittedModule, type EmitOptions } from './emitter/index.js';
+export { SourceFile, type Position, type Range } from './source/index.js';
+export { renderDiagnostic, diagnosticToJson, messages, type Diagnostic, type DiagnosticJson, type Fix, type Severity, type TextEdit } from './diagnostics/index.js';
+export { registry, findBuiltin, builtinNames, nearestName, trainKeys } from './builtins/index.js';
+export type * from './checker/types.js';
+export type * from './ast/types.js';
+export * as runtime from './runtime/index.js';
+
+/**
+ * Checks `.nn` source text as `nn check` does and returns every diagnostic with the parsed and
+ * checked program. Never throws.
+ */
+export function check(text: string, file = '<input>'): FrontEndResult {
+  return checkText(text, file);
+}
+
+export interface CompileOptions {
+  /** A name for messages (default `<input>`). */
+  readonly file?: string;
+  /** The model to compile; default the first model that has a `train` block. */
+  readonly model?: string;
+  /** Seed of the initial weights (default: the train block's `seed`). */
+  readonly seed?: number;
+  /** The largest batch the plan accepts (default: the train block's batch size; required with `batch: full`). */
+  readonly batchCapacity?: number;
+}
+
+/** What {@link compile} returns: the plan and its source when the program has no errors, and always the diagnostics. */
+export interface CompileResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly model?: CheckedModel;
+  readonly train?: CheckedTrain;
+  /** The ready training plan, initialized from the seed. */
+  readonly plan?: CompiledTrainingPlan;
+  /** The standalone TypeScript module `nn compile` writes. */
+  readonly code?: string;
+}
+
+/**
+ * Checks the text, then compiles one model and its `train` block into a training plan and the
+ * TypeScript source of that plan. With errors (or no trainable model) only diagnostics come back.
+ */
+export function compile(text: string, options: CompileOptions = {}): CompileResult {
+  const front = checkText(text, options.file);
+  const { models, trains } = front.checked.program;
+  const train = options.model !== undefined ? trains.find((t) => t.model === options.model) : trains[0];
+  const model = train ? models.find((m) => m.name === train.model) : undefined;
+  if (front.hasErrors || !train || !model || !model.valid || !train.valid) {
+    return { diagnostics: front.diagnostics, ...(model ? { model } : {}), ...(train ? { train } : {}) };
+  }
+  const batchCapacity = options.batchCapacity ?? (train.batch === 'full' ? undefined : train.batch);
+  if (batchCapacity === undefined) return { diagnostics: front.diagnostics, model, train };
+  const plan = createTrainingPlan(model, train, { batchCapacity, seed: options.seed ?? train.seed });
+  const { code } = emitModule(model, train, { batchCapacity });
+  return { diagnostics: front.diagnostics, model, train, plan, code };
+}
