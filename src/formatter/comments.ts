@@ -234,7 +234,10 @@ function attachAround(ctx: Context, parent: AstNode, kids: readonly AstNode[], c
     else slotsOf(ctx, parent).dangling.push({ comment, placement: 'ownLine' });
     return;
   }
-  if (preceding) slotsOf(ctx, preceding).trailing.push({ comment, placement: 'lineEnd' });
+  if (parent.kind === 'Binary' && preceding === parent.left && /[-+*/%]/.test(withoutComments(ctx.text.slice(preceding.range.endOffset, start)))) {
+    // After the operator: printed after it, where the line breaks (`1 + // why\n  2`).
+    slotsOf(ctx, parent).dangling.push({ comment, placement: 'lineEnd' });
+  } else if (preceding) slotsOf(ctx, preceding).trailing.push({ comment, placement: 'lineEnd' });
   else if (following) slotsOf(ctx, following).leading.push({ comment, placement: 'lineEnd' });
   else slotsOf(ctx, parent).dangling.push({ comment, placement: 'lineEnd' });
 }
@@ -275,4 +278,8 @@ function buildEntries(
     j++;
   }
   return { entries, open: onOpenLine };
+}
+
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\r\n]*/g, ' ');
 }

@@ -36,7 +36,7 @@ function printBareExpr(ctx: PrintContext, expr: Expr): Doc {
     case 'Call':
       return [printIdentifier(ctx, expr.callee), printSequence(ctx, expr, '(', ')', expr.args.map((arg) => printArgument(ctx, arg)), false)];
     case 'Binary':
-      return group([printExpr(ctx, expr.left), ' ', expr.op, indent([line, printExpr(ctx, expr.right)])]);
+      return group([printExpr(ctx, expr.left), ' ', expr.op, afterOperator(ctx, expr), indent([line, printExpr(ctx, expr.right)])]);
     case 'Unary':
       // `- -x`, not `--x`, as the canonical printer does.
       return [expr.op, expr.operand.kind === 'Unary' ? ' ' : '', printExpr(ctx, expr.operand)];
@@ -45,6 +45,12 @@ function printBareExpr(ctx: PrintContext, expr: Expr): Doc {
     case 'Missing':
       return '';
   }
+}
+
+/** Comments that ended the line after a binary operator stay there; the operand moves to the next line. */
+function afterOperator(ctx: PrintContext, expr: Expr): Doc {
+  const dangling = ctx.attachment.slots.get(expr)?.dangling ?? [];
+  return dangling.map((d) => [' ', commentText(d.comment), d.comment.kind === 'line' ? breakParent : '']);
 }
 
 function isAtom(expr: Expr): boolean {
