@@ -9,3 +9,4 @@ export * from './optim/index.js';
 export * from './clip.js';
 export * from './regularize.js';
 export * from './schedule.js';
+export { encodeSafetensors, decodeSafetensors, assertTensorsMatch, tensorDifferences } from '../io/safetensors.js';
