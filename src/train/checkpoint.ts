@@ -117,6 +117,10 @@ export function decodeCheckpoint(plan: TrainingPlan, bytes: Uint8Array, file: st
   for (const p of plan.params) (p.trainable ? params : buffers).set(byName.get(p.name)!.data, p.offset);
   const slots: Float32Array[] = [];
   for (let i = 0; byName.has(`optimizer.slot_${i}`); i++) slots.push(byName.get(`optimizer.slot_${i}`)!.data);
+  const expected = plan.getState().optimizer.slots;
+  if (slots.length !== expected.length || slots.some((slot, i) => slot.length !== expected[i]!.length)) {
+    throw bad(file, `its optimizer state (${slots.length} slots) does not fit the train block's optimizer (${expected.length} slots); was the optimizer changed?`);
+  }
   const esParams = byName.get('early_stop.params')?.data ?? null;
   const esBuffers = byName.get('early_stop.buffers')?.data ?? null;
   const state: LoopState = {

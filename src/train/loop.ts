@@ -76,8 +76,8 @@ export interface LoopConfig {
 
 /** Callbacks of the loop. */
 export interface LoopHooks {
-  /** After each step (for progress bars). */
-  onStep?(epoch: number, step: number, steps: number, loss: number, samplesPerS: number): void;
+  /** After each step (for progress bars): running loss, speed, and the running training metrics on demand. */
+  onStep?(epoch: number, step: number, steps: number, loss: number, samplesPerS: number, metrics: () => Record<string, number>): void;
   /** After each epoch, with the state a checkpoint needs. */
   onEpoch?(record: EpochRecord, state: LoopState): void;
 }
@@ -194,7 +194,7 @@ export function runTraining(plan: TrainingPlan, train: Samples, validation: Samp
       plan.lastDeadFractions(dead);
       for (let j = 0; j < norms.length; j++) normSums[j]! += norms[j]!;
       for (let j = 0; j < dead.length; j++) deadSums[j]! += dead[j]!;
-      hooks.onStep?.(epoch, s + 1, steps, lossSum / (from + n), ((from + n) * 1000) / Math.max(elapsed, 1e-9));
+      hooks.onStep?.(epoch, s + 1, steps, lossSum / (from + n), ((from + n) * 1000) / Math.max(elapsed, 1e-9), () => acc.values());
     }
     const loss = lossSum / train.n;
     const metrics: Record<string, number> = { ...acc.values() };

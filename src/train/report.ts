@@ -37,7 +37,7 @@ export interface Series {
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const W = 640;
-const H = 260;
+const BASE_H = 260;
 const M = { left: 64, right: 150, top: 28, bottom: 36 };
 
 /** Escapes text for HTML content and attribute values. */
@@ -56,6 +56,8 @@ function tickLabel(v: number): string {
  * `<g data-series=NAME>`, so a test (or a reader of the source) can count them.
  */
 export function lineChart(id: string, title: string, xs: readonly number[], series: readonly Series[], log = false): string {
+  // Tall enough for one legend row per series.
+  const H = Math.max(BASE_H, M.top + 20 + series.length * 16);
   const valid = (v: number | null): v is number => v !== null && Number.isFinite(v) && (!log || v > 0);
   const all = series.flatMap((s) => s.values.filter(valid));
   const tf = (v: number): number => (log ? Math.log10(v) : v);

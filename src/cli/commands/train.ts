@@ -146,17 +146,15 @@ export const trainCommand: Command = {
     const mode = json ? 'json' : io.isTTY ? 'tty' : 'plain';
     const firstMetric = config.metrics[0];
     const out = new TrainOutput(io, mode, epochs, firstMetric);
-    let stepMetric: number | undefined;
     let lastGood: LoopState | null = resumeBytes ? start : null;
     const began = performance.now();
     let result: LoopResult;
     try {
       result = runTraining(plan, toSamples(data.train), data.validation && toSamples(data.validation), config, start, {
-        onStep: (epoch, step, steps, loss, sps) => out.step(epoch, step, steps, loss, sps, stepMetric),
+        onStep: (epoch, step, steps, loss, sps, metrics) => out.step(epoch, step, steps, loss, sps, firstMetric !== undefined && mode === 'tty' ? metrics()[firstMetric] : undefined),
         onEpoch: (record, state) => {
           lastGood = state;
           write(checkpointPath, encodeCheckpoint(plan, state, meta));
-          stepMetric = firstMetric !== undefined ? record.metrics[firstMetric] : undefined;
           out.epoch(record);
         },
       });
