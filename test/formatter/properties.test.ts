@@ -23,7 +23,8 @@ function commentTexts(text: string): string[] {
 /** A line may pass the width only if nothing on it could have been broken: no separator and no operator outside strings. */
 function breakable(line: string): boolean {
   const code = line.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/.*$|\/\*.*?\*\//g, '');
-  return /,\s*\S/.test(code) || /\S\s[-+*/%]\s\S/.test(code);
+  // A binary operator follows an operand; `key: - -1` is a sign, not a place to break.
+  return /,\s*\S/.test(code) || /[\w)\]"]\s[-+*/%]\s\S/.test(code);
 }
 
 describe('formatter properties', () => {
