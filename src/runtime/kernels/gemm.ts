@@ -1,7 +1,10 @@
 /**
  * Cache- and register-blocked matrix products in plain TypeScript, in the style of BLAS:
- * blocks of B (KC×NC) and A (MC×KC) are packed into 4-wide panels, and a 4×4 micro-kernel keeps
- * its 16 accumulators in locals. The three transpositions differ only in how they pack.
+ * blocks of B (KC×NC) and A (MC×KC) are packed into 4-wide, zero-padded panels, and one 4×4
+ * micro-kernel keeps its 16 accumulators in locals for every tile, edges included (an edge tile
+ * computes the padded tile and stores only its valid part). The three transpositions differ only
+ * in how they pack. Products too small to repay packing (the overhead-bound tiny layers) take a
+ * direct loop instead.
  */
 import type { FloatArray } from '../tensor.js';
 import type { Gemm, Kernels } from './types.js';
@@ -11,6 +14,8 @@ const NR = 4;
 const KC = 256;
 const MC = 64;
 const NC = 1024;
+/** At or below this many multiply-adds the direct loop beats packing (measured on 16×16×4..64×64×8). */
+const DIRECT_MAX = 16384;
 
 function roundUp(x: number, to: number): number {
   return Math.ceil(x / to) * to;
@@ -24,50 +29,79 @@ export function gemmPackSize(m: number, n: number, k: number): number {
 
 /** A fresh set of gemm closures (they still share V8's type feedback; see `createKernels`). */
 export function createGemmKernels(): Kernels {
-  /** Packs rows ic..ic+mc, depth pc..pc+kc of A (element (i,p) at `a[off + i·rs + p·cs]`). */
+  /**
+   * Packs rows ic..ic+mc, depth pc..pc+kc of A (element (i,p) at `a[off + i·rs + p·cs]`) as
+   * MR-row panels, each depth-major (MR values per depth step), rows past mc as zeros.
+   */
   function packA(
     a: FloatArray, off: number, rs: number, cs: number,
     ic: number, mc: number, pc: number, kc: number, pack: FloatArray, o: number,
   ): void {
     for (let ir = 0; ir < mc; ir += MR) {
-      const rows = Math.min(MR, mc - ir);
-      for (let p = 0; p < kc; p++) {
-        const base = off + (ic + ir) * rs + (pc + p) * cs;
-        for (let r = 0; r < MR; r++) pack[o++] = r < rows ? a[base + r * rs] : 0;
+      const rows = mc - ir;
+      let base = off + (ic + ir) * rs + pc * cs;
+      if (rows >= MR) {
+        const r1 = rs, r2 = 2 * rs, r3 = 3 * rs;
+        for (let p = 0; p < kc; p++) {
+          pack[o] = a[base]; pack[o + 1] = a[base + r1]; pack[o + 2] = a[base + r2]; pack[o + 3] = a[base + r3];
+          o += MR;
+          base += cs;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let r = 0; r < MR; r++) pack[o + r] = r < rows ? a[base + r * rs] : 0;
+          o += MR;
+          base += cs;
+        }
       }
     }
   }
 
-  /** Packs depth pc..pc+kc, columns jc..jc+nc of B (element (p,j) at `b[off + p·rs + j·cs]`). */
+  /** Packs depth pc..pc+kc, columns jc..jc+nc of B (element (p,j) at `b[off + p·rs + j·cs]`) as NR-column panels. */
   function packB(
     b: FloatArray, off: number, rs: number, cs: number,
     pc: number, kc: number, jc: number, nc: number, pack: FloatArray, o: number,
   ): void {
     for (let jr = 0; jr < nc; jr += NR) {
-      const cols = Math.min(NR, nc - jr);
-      for (let p = 0; p < kc; p++) {
-        const base = off + (pc + p) * rs + (jc + jr) * cs;
-        for (let q = 0; q < NR; q++) pack[o++] = q < cols ? b[base + q * cs] : 0;
+      const cols = nc - jr;
+      let base = off + pc * rs + (jc + jr) * cs;
+      if (cols >= NR) {
+        const c1 = cs, c2 = 2 * cs, c3 = 3 * cs;
+        for (let p = 0; p < kc; p++) {
+          pack[o] = b[base]; pack[o + 1] = b[base + c1]; pack[o + 2] = b[base + c2]; pack[o + 3] = b[base + c3];
+          o += NR;
+          base += rs;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let q = 0; q < NR; q++) pack[o + q] = q < cols ? b[base + q * cs] : 0;
+          o += NR;
+          base += rs;
+        }
       }
     }
   }
 
-  /** C tile (rows×cols at co, leading dimension ldc) (+)= packed A panel · packed B panel. */
+  /** Stores (or adds) up to four values into row `i` of C. */
+  function storeRow(c: FloatArray, i: number, cols: number, add: boolean, v0: number, v1: number, v2: number, v3: number): void {
+    if (add) {
+      c[i] += v0;
+      if (cols > 1) c[i + 1] += v1;
+      if (cols > 2) c[i + 2] += v2;
+      if (cols > 3) c[i + 3] += v3;
+    } else {
+      c[i] = v0;
+      if (cols > 1) c[i + 1] = v1;
+      if (cols > 2) c[i + 2] = v2;
+      if (cols > 3) c[i + 3] = v3;
+    }
+  }
+
+  /** C tile (rows×cols of the padded 4×4 tile at co, leading dimension ldc) (+)= packed A panel · packed B panel. */
   function micro(
     kc: number, pk: FloatArray, ao: number, bo: number,
     c: FloatArray, co: number, ldc: number, rows: number, cols: number, add: boolean,
   ): void {
-    if (rows < MR || cols < NR) {
-      for (let r = 0; r < rows; r++) {
-        for (let q = 0; q < cols; q++) {
-          let s = 0;
-          for (let p = 0; p < kc; p++) s += pk[ao + p * MR + r] * pk[bo + p * NR + q];
-          const i = co + r * ldc + q;
-          c[i] = add ? c[i] + s : s;
-        }
-      }
-      return;
-    }
     let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
     let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
     let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -82,17 +116,43 @@ export function createGemmKernels(): Kernels {
       ao += MR;
       bo += NR;
     }
-    let i = co;
-    if (add) {
-      c[i] += c00; c[i + 1] += c01; c[i + 2] += c02; c[i + 3] += c03; i += ldc;
-      c[i] += c10; c[i + 1] += c11; c[i + 2] += c12; c[i + 3] += c13; i += ldc;
-      c[i] += c20; c[i + 1] += c21; c[i + 2] += c22; c[i + 3] += c23; i += ldc;
-      c[i] += c30; c[i + 1] += c31; c[i + 2] += c32; c[i + 3] += c33;
-    } else {
-      c[i] = c00; c[i + 1] = c01; c[i + 2] = c02; c[i + 3] = c03; i += ldc;
-      c[i] = c10; c[i + 1] = c11; c[i + 2] = c12; c[i + 3] = c13; i += ldc;
-      c[i] = c20; c[i + 1] = c21; c[i + 2] = c22; c[i + 3] = c23; i += ldc;
-      c[i] = c30; c[i + 1] = c31; c[i + 2] = c32; c[i + 3] = c33;
+    if (rows === MR && cols === NR) {
+      let i = co;
+      if (add) {
+        c[i] += c00; c[i + 1] += c01; c[i + 2] += c02; c[i + 3] += c03; i += ldc;
+        c[i] += c10; c[i + 1] += c11; c[i + 2] += c12; c[i + 3] += c13; i += ldc;
+        c[i] += c20; c[i + 1] += c21; c[i + 2] += c22; c[i + 3] += c23; i += ldc;
+        c[i] += c30; c[i + 1] += c31; c[i + 2] += c32; c[i + 3] += c33;
+      } else {
+        c[i] = c00; c[i + 1] = c01; c[i + 2] = c02; c[i + 3] = c03; i += ldc;
+        c[i] = c10; c[i + 1] = c11; c[i + 2] = c12; c[i + 3] = c13; i += ldc;
+        c[i] = c20; c[i + 1] = c21; c[i + 2] = c22; c[i + 3] = c23; i += ldc;
+        c[i] = c30; c[i + 1] = c31; c[i + 2] = c32; c[i + 3] = c33;
+      }
+      return;
+    }
+    storeRow(c, co, cols, add, c00, c01, c02, c03);
+    if (rows > 1) storeRow(c, co + ldc, cols, add, c10, c11, c12, c13);
+    if (rows > 2) storeRow(c, co + 2 * ldc, cols, add, c20, c21, c22, c23);
+    if (rows > 3) storeRow(c, co + 3 * ldc, cols, add, c30, c31, c32, c33);
+  }
+
+  /** Unpacked product for tiny shapes: row i of C accumulates a(i,p)·(row p of B). */
+  function direct(
+    m: number, n: number, k: number,
+    a: FloatArray, aOff: number, rsA: number, csA: number,
+    b: FloatArray, bOff: number, rsB: number, csB: number,
+    c: FloatArray, cOff: number, accumulate: boolean,
+  ): void {
+    for (let i = 0; i < m; i++) {
+      const ci = cOff + i * n;
+      if (!accumulate) c.fill(0, ci, ci + n);
+      const ai = aOff + i * rsA;
+      for (let p = 0; p < k; p++) {
+        const av = a[ai + p * csA];
+        const bp = bOff + p * rsB;
+        for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j * csB];
+      }
     }
   }
 
@@ -102,8 +162,8 @@ export function createGemmKernels(): Kernels {
     b: FloatArray, bOff: number, rsB: number, csB: number,
     c: FloatArray, cOff: number, accumulate: boolean, pack: FloatArray, aBase: number,
   ): void {
-    if (k === 0) {
-      if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOff + i * n, cOff + i * n + n);
+    if (m * n * k <= DIRECT_MAX) {
+      direct(m, n, k, a, aOff, rsA, csA, b, bOff, rsB, csB, c, cOff, accumulate);
       return;
     }
     const bBase = aBase + Math.min(roundUp(m, MR), MC) * Math.min(k, KC);

@@ -56,6 +56,19 @@ describe('blocked matrix products', () => {
     );
   });
 
+  it.each([
+    [1, 1, 1], [16, 16, 4], [4, 4, 1024], [3, 1030, 5], [67, 1029, 9], [130, 6, 520],
+  ])('gives the definition on %i×%i×%i, across the direct-loop threshold and every block edge', (m, n, kk) => {
+    const a = Float64Array.from({ length: m * kk }, (_, i) => Math.sin(i * 0.7));
+    const b = Float64Array.from({ length: kk * n }, (_, i) => Math.cos(i * 0.3));
+    for (const [, kind, gemm] of kinds) {
+      const c = new Float64Array(m * n).fill(1);
+      gemm(m, n, kk, a, 0, b, 0, c, 0, true, new Float64Array(k.packSize(m, n, kk)), 0);
+      const want = reference(kind, m, n, kk, a, b);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(c[i] - 1 - want[i])).toBeLessThan(1e-9 * (1 + Math.abs(want[i])));
+    }
+  });
+
   it('computes in float32 to float32 precision', () => {
     const k32 = createKernels('float32');
     const m = 33, n = 17, kk = 513;
