@@ -22,8 +22,11 @@ function commentTexts(text: string): string[] {
 
 /** A line may pass the width only if nothing on it could have been broken: no separator and no operator outside strings. */
 function breakable(line: string): boolean {
-  const code = line.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/.*$|\/\*.*?\*\//g, '');
-  // A binary operator follows an operand; `key: - -1` is a sign, not a place to break.
+  const code = line
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\/\/.*$|\/\*.*?\*\//g, '')
+    .replace(/^\s*(?:repeat|input)\b/, '');
+  // A binary operator follows an operand; `key: - -1` and `repeat - -1` are signs, not places to break.
   return /,\s*\S/.test(code) || /[\w)\]"]\s[-+*/%]\s\S/.test(code);
 }
 
