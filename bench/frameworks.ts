@@ -1,0 +1,82 @@
+/**
+ * The three contenders of `npm run bench`, each reduced to a synchronous or asynchronous
+ * `step()` that trains one batch of synthetic data: our compiled plan, and TensorFlow.js on its
+ * WebAssembly (SIMD, one thread) and plain-JS `cpu` backends.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type * as TF from '@tensorflow/tfjs';
+import { checkText } from '../src/compiler.js';
+import { createTrainingPlan, type CompiledTrainingPlan } from '../src/plan/index.js';
+import type { Step } from './measure.js';
+import { syntheticBatch, type Workload } from './workloads.js';
+
+/** Who runs a workload. */
+export type Framework = 'plan' | 'tfjs-wasm' | 'tfjs-cpu';
+export const FRAMEWORKS: readonly Framework[] = ['plan', 'tfjs-wasm', 'tfjs-cpu'];
+
+/** The compiled plan of a workload's `.nn` source (throws with the diagnostics if it does not check). */
+export function buildPlan(w: Workload, seed = 1): CompiledTrainingPlan {
+  const r = checkText(w.source, `${w.id}.nn`);
+  if (r.hasErrors) throw new Error(`${w.id}.nn does not check:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
+  const { models, trains } = r.checked.program;
+  return createTrainingPlan(models[0], trains[0], { batchCapacity: w.batch, seed });
+}
+
+/** A step of the plan on one fixed synthetic batch. */
+export function planStep(w: Workload): { step: () => void; plan: CompiledTrainingPlan } {
+  const plan = buildPlan(w);
+  const { x, labels } = syntheticBatch(w);
+  return { plan, step: () => void plan.trainStep(x, labels, w.batch) };
+}
+
+/** Loads TensorFlow.js with the given backend: wasm with SIMD and no threads, or the plain-JS cpu backend. */
+export async function loadTfjs(backend: 'wasm' | 'cpu'): Promise<typeof TF> {
+  const tf = await import('@tensorflow/tfjs');
+  if (backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const require = createRequire(import.meta.url);
+    const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    wasm.setWasmPaths(join(dist, '/'));
+    tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
+  if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to initialize`);
+  await tf.ready();
+  return tf;
+}
+
+/** The two ways to train in TensorFlow.js; the bench takes whichever is faster per workload. */
+export type TfjsMode = 'trainOnBatch' | 'minimize';
+
+/** A tfjs step in the given mode (W3 needs global-norm clipping, which only `minimize` can do). */
+export function tfjsStep(tf: typeof TF, w: Workload, mode: TfjsMode): Step {
+  const s = w.tfjs;
+  const { x: xs, labels } = syntheticBatch(w);
+  const x = tf.tensor(xs, [w.batch, ...s.inputShape]);
+  const y = w.classes > 0
+    ? tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), w.classes).toFloat()
+    : tf.tensor(labels, [w.batch, w.outputs]);
+  const model = s.build(tf);
+  const optimizer = s.optimizer(tf);
+  if (mode === 'trainOnBatch') {
+    if (s.clipNorm !== null) throw new Error(`${w.id}: trainOnBatch cannot clip by global norm`);
+    model.compile({ optimizer, loss: s.loss === 'categorical' ? 'categoricalCrossentropy' : 'meanSquaredError' });
+    return () => model.trainOnBatch(x, y);
+  }
+  const loss = (): TF.Scalar => {
+    const out = model.apply(x, { training: true }) as TF.Tensor;
+    return s.loss === 'categorical' ? tf.metrics.categoricalCrossentropy(y, out).mean() : tf.losses.meanSquaredError(y, out);
+  };
+  if (s.clipNorm === null) return () => void optimizer.minimize(loss, false);
+  const clip = s.clipNorm;
+  return () => tf.tidy(() => {
+    const { grads } = tf.variableGrads(loss);
+    const names = Object.keys(grads);
+    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+    const scale = tf.minimum(tf.scalar(1), tf.div(tf.scalar(clip), tf.add(norm, tf.scalar(1e-6))));
+    const clipped: TF.NamedTensorMap = {};
+    for (const n of names) clipped[n] = tf.mul(grads[n], scale);
+    optimizer.applyGradients(clipped);
+  });
+}

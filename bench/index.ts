@@ -1,0 +1,119 @@
+/**
+ * `npm run bench [-- --quick] [-- --only W1,W3]`: the plan against TensorFlow.js (wasm and cpu
+ * backends) on the workloads of issue 4, one fresh child process per (workload, framework) so
+ * no framework's JIT feedback, heap or threads disturb another's; then the plan's peak resident
+ * memory on W1 (a child that only trains W1) and its steady-state allocations per step (a child
+ * with a forced-GC hook and a young generation too large to collect during the window).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runChild, type ChildRequest, type ChildResult } from './child.js';
+import { FRAMEWORKS, type Framework } from './frameworks.js';
+import { median } from './measure.js';
+import { WORKLOADS, workload, type Workload } from './workloads.js';
+
+interface Options {
+  readonly quick: boolean;
+  readonly only: readonly Workload[];
+  readonly frameworks: readonly Framework[];
+  readonly memory: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let quick = false;
+  let only: Workload[] = [...WORKLOADS];
+  let frameworks: Framework[] = [...FRAMEWORKS];
+  let memory = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--only') only = (argv[++i] ?? '').split(',').map((id) => workload(id.trim().toUpperCase()));
+    else if (a === '--frameworks') frameworks = (argv[++i] ?? '').split(',').map((f) => {
+      if (!FRAMEWORKS.includes(f as Framework)) throw new Error(`unknown framework ${f}; expected ${FRAMEWORKS.join(', ')}`);
+      return f as Framework;
+    });
+    else if (a === '--no-memory') memory = false;
+    else throw new Error(`unknown flag ${a}; flags: --quick, --only W1[,W2..], --frameworks plan[,tfjs-wasm,tfjs-cpu], --no-memory`);
+  }
+  return { quick, only, frameworks, memory };
+}
+
+/** Runs one measurement in a fresh node process and returns its JSON result. */
+function inChild(req: ChildRequest, nodeFlags: readonly string[] = []): ChildResult {
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...nodeFlags, self, '--child', JSON.stringify(req)], {
+    encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) {
+    return { kind: 'error', message: `${req.kind} ${'workload' in req ? req.workload : ''} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(-6).join(' | ')}` };
+  }
+  return JSON.parse(last) as ChildResult;
+}
+
+const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3));
+const cell = (s: string, w: number): string => s.padStart(w);
+
+function rate(w: Workload, r: ChildResult | undefined, cpu: boolean): number | null {
+  if (!r || r.kind !== 'throughput') return null;
+  const per = w.unit === 'samples' ? w.batch : 1;
+  return median(cpu ? r.stepsPerCpuSecond : r.stepsPerSecond) * per;
+}
+
+function printTable(o: Options, results: Map<string, ChildResult>, cpu: boolean): void {
+  const cols = [10, 13, 13, 13, 11, 11, 17];
+  const line = (cells: string[]): void => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(cols[i]) : cell(c, cols[i]))).join(''));
+  line(['workload', 'plan', 'tfjs-wasm', 'tfjs-cpu', 'plan/wasm', 'plan/cpu', 'target vs wasm']);
+  for (const w of o.only) {
+    const [p, wa, c] = FRAMEWORKS.map((f) => rate(w, results.get(`${w.id}/${f}`), cpu));
+    const ratio = (a: number | null, b: number | null): string => (a !== null && b !== null ? `${(a / b).toFixed(2)}x` : '-');
+    const verdict = p !== null && wa !== null ? (p / wa >= w.targetVsWasm ? 'PASS' : 'FAIL') : 'n/a';
+    const unit = w.unit === 'samples' ? 'smp/s' : 'steps/s';
+    line([`${w.id} ${unit}`, p !== null ? fmt(p) : '-', wa !== null ? fmt(wa) : '-', c !== null ? fmt(c) : '-',
+      ratio(p, wa), ratio(p, c), `>=${w.targetVsWasm}x ${verdict}`]);
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    console.log(JSON.stringify(await runChild(JSON.parse(argv[1]) as ChildRequest)));
+    return;
+  }
+  const o = parseArgs(argv);
+  const timing = o.quick ? { warmupSeconds: 0.5, runSeconds: 0.75, runs: 3 } : { warmupSeconds: 1.5, runSeconds: 3, runs: 5 };
+  console.log(`nn plan vs TensorFlow.js 4.22, float32, synthetic data, one thread; each figure the median of ${timing.runs} runs of ${timing.runSeconds} s after ${timing.warmupSeconds} s warm-up, each (workload, framework) in a fresh process`);
+  const results = new Map<string, ChildResult>();
+  for (const w of o.only) {
+    console.log(`\n${w.id}: ${w.title}, batch ${w.batch}`);
+    for (const f of o.frameworks) {
+      const r = inChild({ kind: 'throughput', workload: w.id, framework: f, timing, chooseMode: !o.quick || f !== 'tfjs-cpu' });
+      results.set(`${w.id}/${f}`, r);
+      if (r.kind === 'error') console.log(`  ${f.padEnd(10)} ERROR ${r.message}`);
+      else if (r.kind === 'throughput') {
+        const per = w.unit === 'samples' ? w.batch : 1;
+        const runs = r.stepsPerSecond.map((s) => fmt(s * per)).join(' ');
+        console.log(`  ${f.padEnd(10)} ${fmt(median(r.stepsPerSecond) * per)} ${w.unit}/s (runs: ${runs}; steps/run ${r.stepsPerRun.join(' ')})${r.note ? `  [${r.note}]` : ''}`);
+      }
+    }
+  }
+  console.log('\nThroughput by wall time (samples/s; steps/s for W2):');
+  printTable(o, results, false);
+  console.log('\nThe same per CPU second of the process (less sensitive to other load on this shared machine):');
+  printTable(o, results, true);
+
+  if (o.memory && o.frameworks.includes('plan')) {
+    console.log('\nPlan memory');
+    const rss = inChild({ kind: 'rss', workload: 'W1', seconds: o.quick ? 1 : 3 });
+    if (rss.kind === 'rss') {
+      console.log(`  W1 peak resident set: ${(rss.peakRss / 2 ** 20).toFixed(1)} MiB (process before building the plan: ${(rss.baselineRss / 2 ** 20).toFixed(1)} MiB; plan storage ${(rss.planBytes / 2 ** 20).toFixed(1)} MiB)`);
+    } else console.log(`  peak RSS: ${rss.kind === 'error' ? rss.message : 'no result'}`);
+    const alloc = inChild({ kind: 'alloc', workloads: o.only.map((w) => w.id), steps: o.quick ? 200 : 1000 }, ['--expose-gc', '--max-semi-space-size=128']);
+    if (alloc.kind === 'alloc') {
+      console.log('  steady-state allocation per training step (V8 heap + array buffers, no GC inside the window; target 0):');
+      for (const a of alloc.rows) console.log(`    ${a.label.padEnd(52)} ${a.bytes === null ? 'GC in every window' : `${a.bytes.toFixed(1)} bytes/step`}`);
+    } else console.log(`  allocations: ${alloc.kind === 'error' ? alloc.message : 'no result'}`);
+  }
+}
+
+await main();

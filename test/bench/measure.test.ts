@@ -1,0 +1,51 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { allocatedBytesPerStep, measureThroughput, median } from '../../bench/measure.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+describe('benchmark measurement', () => {
+  it('the median of odd and even lists is the middle value or the mean of the two middle values', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('counts steps over a fixed wall time: a 2 ms step runs about 500 times a second', async () => {
+    const busy = (): void => {
+      const t = performance.now();
+      while (performance.now() - t < 2);
+    };
+    const r = await measureThroughput(busy, { warmupSeconds: 0.02, runSeconds: 0.1, runs: 3 });
+    expect(r.stepsPerSecond).toHaveLength(3);
+    expect(median(r.stepsPerSecond)).toBeGreaterThan(200);
+    expect(median(r.stepsPerSecond)).toBeLessThanOrEqual(500);
+  });
+
+  it('a step longer than the run time gets fewer, single-step runs', async () => {
+    const slow = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
+    const r = await measureThroughput(slow, { warmupSeconds: 0, runSeconds: 0.01, runs: 2 });
+    expect(r.stepsPerRun.every((n) => n === 1)).toBe(true);
+  });
+
+  it('detects a deliberate per-step allocation and reads an allocation-free step as (nearly) zero', async () => {
+    // Small integers (Smis) are not heap objects, so the allocation-free step keeps its sum in one.
+    let sink = 0;
+    const buffer = new Int32Array(256).fill(1);
+    const free = (): void => {
+      for (let i = 0; i < buffer.length; i++) sink = (sink + buffer[i]) & 0xffff;
+    };
+    const allocating = (): void => {
+      sink = (sink + new Float32Array(256).length) & 0xffff;
+    };
+    for (let i = 0; i < 5000; i++) { free(); allocating(); }
+    const none = await allocatedBytesPerStep(free, 2000, gc);
+    const some = await allocatedBytesPerStep(allocating, 2000, gc);
+    expect(none).not.toBeNull();
+    expect(some).not.toBeNull();
+    expect(none!).toBeLessThan(16);
+    expect(some!).toBeGreaterThanOrEqual(1024);
+    expect(sink).toBeGreaterThanOrEqual(0);
+  });
+});
