@@ -11,7 +11,9 @@ import {
 } from './steps.js';
 
 function declareStorage(w: CodeWriter, plan: Plan): void {
-  w.line(`const ops = rt.createDefaultOps("float32");`);
+  w.line(`// the kernel table: every matrix product below goes through it, so another table swaps them all`);
+  w.line(`const K = kernels ?? rt.createKernels("float32");`);
+  w.line(`const ops = rt.createOps(K);`);
   w.line(`const P = new Float32Array(${plan.paramCount});`);
   w.line(`const G = new Float32Array(${plan.paramCount});`);
   w.line(`const B = new Float32Array(${plan.bufferCount});`);
@@ -39,6 +41,8 @@ function declareStorage(w: CodeWriter, plan: Plan): void {
 
 function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<typeof declarePhase>): void {
   const t = plan.train;
+  w.line('// trainStep returns this one object, updated in place by every call (no allocation per step)');
+  w.line(`const RESULT = { loss: 0, dataLoss: 0, gradNorm: 0 };`);
   w.open(`function trainStep(x${w.t('Float32Array')}, y${w.t('Float32Array')}, n${w.t('number')})${w.t('rt_StepResult')}`);
   w.line('checkBatch(x, y, n, true);');
   w.line('setBatch(n);');
@@ -47,8 +51,7 @@ function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<type
   w.line(`const dataLoss = ${names.ref(t.loss, 'S')}[0];`);
   w.line('lastN = n;');
   w.line('actLayer = dataLoss - dataLoss === 0 ? null : scanActivations(n);');
-  w.line('G.fill(0);');
-  backwardLines(w, names, t.backward, ids);
+  backwardLines(w, names, t.backward, ids, plan.params.filter((p) => p.trainable));
   w.line('let penalty = 0;');
   plan.regularizers.forEach((r, i) => w.line(`penalty += rt.regularize(${lit(r.name)}, REG_ARGS${i}, P, G, REG_SEGS${i});`));
   w.line('let total = 0;');
@@ -57,7 +60,10 @@ function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<type
   });
   if (plan.clip) w.line(`rt.clip(${lit(plan.clip.name)}, CLIP_ARGS, G, CLIP_SEGS);`);
   w.line('opt.step(P, G, lr);');
-  w.line('return { loss: dataLoss + penalty, dataLoss, gradNorm: Math.sqrt(total) };');
+  w.line('RESULT.loss = dataLoss + penalty;');
+  w.line('RESULT.dataLoss = dataLoss;');
+  w.line('RESULT.gradNorm = Math.sqrt(total);');
+  w.line('return RESULT;');
   w.close();
 }
 
@@ -76,25 +82,31 @@ function evalFunctions(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<
   forwardLines(w, names, ids.slice(lossIndex), 'E', ids.length - lossIndex);
   w.close();
   w.close();
+  w.line('// evaluate returns this one object and the outputs as views made once per batch size (valid until the next call)');
+  w.line(`const EVAL${w.t('{ loss: number; output: Float32Array }')} = { loss: 0, output: EMPTY };`);
+  w.line(`const OUT_E${w.t('Float32Array[]')} = [];`);
+  w.line(`const OUT_S${w.t('Float32Array[]')} = [];`);
   w.open(`function evaluate(x${w.t('Float32Array')}, y${w.t('Float32Array')}, n${w.t('number')})${w.t('{ loss: number; output: Float32Array }')}`);
   w.line('checkBatch(x, y, n, true);');
   w.line('runInference(x, y, n);');
-  w.line(`return { loss: ${names.ref(e.loss, 'E')}[0], output: ${out}.subarray(0, n * ${plan.outputShape.reduce((a, b) => a * b, 1)}) };`);
+  w.line(`EVAL.loss = ${names.ref(e.loss, 'E')}[0];`);
+  w.line(`EVAL.output = OUT_E[n] ??= ${out}.subarray(0, n * ${plan.outputShape.reduce((a, b) => a * b, 1)});`);
+  w.line('return EVAL;');
   w.close();
   w.open(`function predict(x${w.t('Float32Array')}, n${w.t('number')})${w.t('Float32Array')}`);
   w.line('checkBatch(x, null, n, false);');
   w.line('runInference(x, null, n);');
-  w.line(`return ${out}.subarray(0, n * ${plan.outputShape.reduce((a, b) => a * b, 1)});`);
+  w.line(`return OUT_E[n] ??= ${out}.subarray(0, n * ${plan.outputShape.reduce((a, b) => a * b, 1)});`);
   w.close();
 }
 
-/** Writes `function build(seed)`; in the TypeScript flavor its return type is `CompiledPlan`. */
+/** Writes `function build(seed, kernels?)` (kernels: the kernel table, default the runtime's plain one); in the TypeScript flavor its return type is `CompiledPlan`. */
 export function emitBuild(plan: Plan, flavor: Flavor): string {
   const w = new CodeWriter(flavor);
   const names = new Names(w);
   const inputSize = plan.inputShape.reduce((a, b) => a * b, 1);
   const outputSize = plan.outputShape.reduce((a, b) => a * b, 1);
-  w.open(`function build(seed${w.t('number')})${w.t('CompiledPlan')}`);
+  w.open(`function build(seed${w.t('number')}, kernels${w.flavor === 'ts' ? '?: rt.Kernels' : ''})${w.t('CompiledPlan')}`);
   declareStorage(w, plan);
   const body = new CodeWriter(flavor);
   const bodyNames = new Names(body);
@@ -175,7 +187,7 @@ function emitApi(w: CodeWriter, names: Names, plan: Plan, inputSize: number, out
   w.line('out[k] = per > 0 ? dead / per : 0;');
   w.close();
   w.close('},');
-  w.line(`lastOutput() { return ${names.ref(plan.train.output, 'S')}.subarray(0, lastN * ${outputSize}); },`);
+  w.line(`lastOutput() { return OUT_S[lastN] ??= ${names.ref(plan.train.output, 'S')}.subarray(0, lastN * ${outputSize}); },`);
   w.open(`findNonFinite()${w.t(`{ layer: string; where: "activations" | "parameters" | "gradients" } | null`)}`);
   w.open('for (const [layer, segs] of LAYER_SEGS)');
   w.line('if (actLayer === layer) return { layer, where: "activations" };');

@@ -82,6 +82,11 @@ export function create(seed: number): CompiledPlan {
   return build(seed);
 }
 
+/** As \`create\`, with every matrix product running on \`kernels\` instead of the runtime's plain TypeScript table. */
+export function createWithKernels(seed: number, kernels: rt.Kernels): CompiledPlan {
+  return build(seed, kernels);
+}
+
 /** A plan with parameters read from safetensors bytes (names and shapes validated). */
 export function fromWeights(bytes: Uint8Array, file = "weights.safetensors"): CompiledPlan {
   const plan = build(0);

@@ -5,6 +5,12 @@
  */
 import type { BackwardStep, ForwardStep, PhasePlan, Ref } from '../planner/types.js';
 import { CodeWriter, commentText, lit } from './code.js';
+import { denseBackward, denseForward } from './dense.js';
+
+/** Steps emitted as direct kernel calls and loops (no operand arrays, attributes or workspace). */
+function isDirect(step: ForwardStep): boolean {
+  return step.node.op === 'linear';
+}
 
 /** Names of the storage of one phase (`S` training, `E` inference) and of the flat views. */
 export class Names {
@@ -74,6 +80,7 @@ export function declarePhase(names: Names, phase: PhasePlan, prefix: 'S' | 'E'):
   phase.slots.forEach((size, i) => w.line(`const ${prefix}${i} = new Float32Array(${size});`));
   const ids: StepIds[] = phase.forward.map((step, i) => ({ id: `${prefix.toLowerCase()}${i}`, step }));
   for (const { id, step } of ids) {
+    if (isDirect(step)) continue;
     const node = step.node;
     w.line(`// ${commentText(node.layer)}: ${node.op}`);
     // x and y are bound per call
@@ -93,12 +100,15 @@ function capacityOf(attrs: object): number {
 
 /** `setBatch(n)` body lines for a phase: switch every attribute object to batch size `n`. */
 export function setBatchLines(w: CodeWriter, ids: readonly StepIds[]): void {
-  for (const { id, step } of ids) w.line(`at_${id} = cache_${id}[n] ??= ${attrsExpr(step.node.attrs, 'n')};`);
+  for (const { id, step } of ids) {
+    if (!isDirect(step)) w.line(`at_${id} = cache_${id}[n] ??= ${attrsExpr(step.node.attrs, 'n')};`);
+  }
 }
 
 /** Sets the `x`/`y` entries of operand arrays (done once per call, before the steps). */
 export function bindInputs(w: CodeWriter, names: Names, ids: readonly StepIds[], prefix: 'S' | 'E', withTarget: boolean): void {
   for (const { id, step } of ids) {
+    if (isDirect(step)) continue;
     step.inputs.forEach((r, j) => {
       if (r.kind === 'x' || (r.kind === 'y' && withTarget)) w.line(`in_${id}[${j}] = ${names.ref(r, prefix)};`);
     });
@@ -108,6 +118,11 @@ export function bindInputs(w: CodeWriter, names: Names, ids: readonly StepIds[],
 /** The forward calls of a phase; dropout noise is drawn from the dropout stream first. */
 export function forwardLines(w: CodeWriter, names: Names, ids: readonly StepIds[], prefix: 'S' | 'E', upTo: number): void {
   for (const { id, step } of ids.slice(0, upTo)) {
+    if (isDirect(step)) {
+      denseForward(w, step, prefix);
+      continue;
+    }
+    w.line(`// ${commentText(step.node.layer)}: ${step.node.op}`);
     if (step.noise) {
       const u = names.ref(step.noise, prefix);
       w.line(`for (let i = 0, m = ${names.live(step.noise)}; i < m; i++) ${u}[i] = dropRng.uniform();`);
@@ -121,17 +136,54 @@ export function declareBackward(names: Names, steps: readonly BackwardStep[], id
   const w = names.writer;
   const idOf = new Map(ids.map((s) => [s.step, s.id]));
   for (const b of steps) {
+    if (isDirect(b.forward)) continue;
     const id = idOf.get(b.forward) as string;
     const grads = b.gradInputs.map((r) => (r ? names.ref(r, 'S') : 'null'));
     w.line(`const gin_${id}${w.t('(rt.FloatArray | null)[]')} = [${grads.join(', ')}];`);
   }
 }
 
-/** The backward calls, in reverse order, each preceded by zeroing the gradients it writes first. */
-export function backwardLines(w: CodeWriter, names: Names, steps: readonly BackwardStep[], ids: readonly StepIds[]): void {
+/**
+ * The backward calls, in reverse order. A direct step assigns the gradients it writes first (a
+ * parameter's gradient has one writer; an activation gradient is first written by the step that
+ * the planner zeroes it for); every other gradient is zeroed before its first, accumulating
+ * writer. `trainable` are the parameter segments of G: those no direct step assigns are zeroed
+ * up front.
+ */
+export function backwardLines(
+  w: CodeWriter, names: Names, steps: readonly BackwardStep[], ids: readonly StepIds[],
+  trainable: readonly { readonly offset: number; readonly length: number }[],
+): void {
   const idOf = new Map(ids.map((s) => [s.step, s.id]));
+  const writers = new Map<string, number>();
+  const key = (r: Ref): string => `${r.kind}:${r.kind === 'grad' ? r.offset : ''}`;
+  for (const b of steps) for (const r of b.gradInputs) if (r?.kind === 'grad') writers.set(key(r), (writers.get(key(r)) ?? 0) + 1);
+  const assign = new Set<Ref>();
+  const assigned = new Set<number>();
   for (const b of steps) {
+    if (!isDirect(b.forward)) continue;
+    for (const r of b.gradInputs) {
+      if (r?.kind === 'grad' && writers.get(key(r)) === 1) {
+        assign.add(r);
+        assigned.add(r.offset);
+      } else if (r && b.zero.includes(r)) assign.add(r);
+    }
+  }
+  const zero: { offset: number; end: number }[] = [];
+  for (const p of trainable) {
+    if (assigned.has(p.offset)) continue;
+    const last = zero[zero.length - 1];
+    if (last && last.end === p.offset) last.end += p.length;
+    else zero.push({ offset: p.offset, end: p.offset + p.length });
+  }
+  for (const z of zero) w.line(`G.fill(0, ${z.offset}, ${z.end});`);
+  for (const b of steps) {
+    if (isDirect(b.forward)) {
+      denseBackward(w, b, assign);
+      continue;
+    }
     const id = idOf.get(b.forward) as string;
+    w.line(`// ${commentText(b.forward.node.layer)}: ${b.forward.node.op} (backward)`);
     for (const z of b.zero) w.line(`${names.ref(z, 'S')}.fill(0, 0, ${names.live(z)});`);
     const f = b.forward;
     w.line(`ops.${f.node.op}.backward(at_${id}, in_${id}, ${names.ref(f.output, 'S')}, ${names.ref(b.gradOutput, 'S')}, gin_${id}, ws_${id});`);

@@ -6,6 +6,7 @@ import type { CheckedModel, CheckedTrain } from '../checker/types.js';
 import { emitPlanCode } from '../emitter/index.js';
 import { assertTensorsMatch, decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
 import * as runtime from '../runtime/index.js';
+import type { Kernels } from '../runtime/kernels/types.js';
 import { compilePlan, type CompileOptions } from './compile.js';
 import type { TrainingPlan } from './types.js';
 
@@ -26,22 +27,23 @@ export function planRuntime(): Record<string, unknown> {
   return { ...runtime, encodeSafetensors, decodeSafetensors, assertTensorsMatch };
 }
 
-/** Evaluates the JavaScript flavor of plan code; returns its `build(seed)`. */
-export function loadPlanCode(code: string): (seed: number) => CompiledTrainingPlan {
+/** Evaluates the JavaScript flavor of plan code; returns its `build(seed, kernels?)`. */
+export function loadPlanCode(code: string): (seed: number, kernels?: Kernels) => CompiledTrainingPlan {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the one execution path: generated code
-  const factory = new Function('rt', code) as (rt: Record<string, unknown>) => (seed: number) => CompiledTrainingPlan;
+  const factory = new Function('rt', code) as (rt: Record<string, unknown>) => (seed: number, kernels?: Kernels) => CompiledTrainingPlan;
   return factory(planRuntime());
 }
 
 /**
  * Compiles a checked (valid) model and train block into a ready training plan, parameters
  * initialized from `seed` (init and dropout draw from separate forks of the seed's generator).
+ * `kernels` replaces the runtime's plain TypeScript kernel table for every matrix product.
  */
 export function createTrainingPlan(
-  model: CheckedModel, train: CheckedTrain, options: CompileOptions & { readonly seed: number },
+  model: CheckedModel, train: CheckedTrain, options: CompileOptions & { readonly seed: number; readonly kernels?: Kernels },
 ): CompiledTrainingPlan {
   const code = emitPlanCode(compilePlan(model, train, options), 'js');
-  return loadPlanCode(code)(options.seed);
+  return loadPlanCode(code)(options.seed, options.kernels);
 }
 
 /** The plan's weights as safetensors bytes. */

@@ -63,6 +63,8 @@ export interface TrainingPlan {
   /**
    * One step on `n <= batchCapacity` samples: forward (training mode), loss, backward,
    * clipping, optimizer update. `x` holds n*inputSize values, `y` n*targetSize.
+   * The result is ONE object owned by the plan and overwritten by the next call (a step allocates
+   * nothing); copy the numbers to keep them.
    */
   trainStep(x: Float32Array, y: Float32Array, n: number): StepResult;
   /** Per-layer L2 norms of the last step's gradients (before clipping), in `paramLayers` order. */
@@ -76,7 +78,10 @@ export interface TrainingPlan {
    * parameters or gradients hold a NaN or Inf in the last step; null when all are finite.
    */
   findNonFinite(): { layer: string; where: 'activations' | 'parameters' | 'gradients' } | null;
-  /** Evaluation mode (no dropout, batchnorm on running stats): mean data loss and the outputs (a view valid until the next call). */
+  /**
+   * Evaluation mode (no dropout, batchnorm on running stats): mean data loss and the outputs.
+   * The result object and the view are the plan's own, reused by the next call (no allocation).
+   */
   evaluate(x: Float32Array, y: Float32Array, n: number): { loss: number; output: Float32Array };
   /** Evaluation-mode outputs for n samples (a view valid until the next call). */
   predict(x: Float32Array, n: number): Float32Array;

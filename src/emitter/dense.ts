@@ -1,0 +1,133 @@
+/**
+ * Direct emission of `linear` (dense) steps: the matrix products are calls of the kernel table
+ * `K` with literal sizes and offsets into the flat arrays (P, G, the pooled slots), and the bias,
+ * the fused activation and its derivative are loops written out in the generated code. Nothing
+ * is allocated and no attribute object or operand array is consulted per step.
+ *
+ * The arithmetic is the runtime `linear` op's, value for value (bias added and rounded to
+ * float32 before the activation, the bias gradient summed row by row in float32), so a plan gives
+ * the same numbers as the op table composition.
+ */
+import type { ActivationName } from '../runtime/ops/activations.js';
+import { ACTIVATIONS } from '../runtime/ops/activations.js';
+import type { LinearAttrs } from '../runtime/ops/types.js';
+import type { BackwardStep, ForwardStep, Ref } from '../planner/types.js';
+import { commentText, lit, type CodeWriter } from './code.js';
+
+/** A ref as an array expression and a literal element offset. */
+export function place(r: Ref, phase: 'S' | 'E'): [string, number] {
+  switch (r.kind) {
+    case 'slot':
+      return [`${phase}${r.slot}`, 0];
+    case 'param':
+      return ['P', r.offset];
+    case 'grad':
+      return ['G', r.offset];
+    case 'buffer':
+      return ['B', r.offset];
+    case 'x':
+      return ['x', 0];
+    case 'y':
+      return ['y', 0];
+    default:
+      throw new Error(`emitter: ${r.kind} has no place in a dense step`);
+  }
+}
+
+/** Activations whose forward and derivative are written inline; the rest call the runtime's kernels. */
+const INLINE: ReadonlySet<ActivationName> = new Set(['linear', 'relu', 'leaky_relu', 'tanh']);
+
+/** `a[o + i]` with the offset folded when it is 0. */
+function at(a: string, o: number, i: string): string {
+  return o === 0 ? `${a}[${i}]` : `${a}[${o} + ${i}]`;
+}
+
+/** The forward of a dense step: `y = act(x·Wᵀ + b)` for the live batch `n`. */
+export function denseForward(w: CodeWriter, step: ForwardStep, phase: 'S' | 'E'): void {
+  const a = step.node.attrs as LinearAttrs;
+  const { inFeatures: inF, outFeatures: outF } = a;
+  const [x, xo] = place(step.inputs[0], phase);
+  const [wt, wo] = place(step.inputs[1], phase);
+  const [y] = place(step.output, phase);
+  w.line(`// ${commentText(step.node.layer)}: dense ${inF} -> ${outF}${a.activation === 'linear' ? '' : `, ${a.activation}`}`);
+  w.line(`K.gemmNT(n, ${outF}, ${inF}, ${x}, ${xo}, ${wt}, ${wo}, ${y}, 0, false, SCRATCH, 0);`);
+  const bias = a.bias ? place(step.inputs[2], phase) : null;
+  const kind = a.activation;
+  const saved = ACTIVATIONS[kind].fromOutput ? null : place(step.saved, phase)[0];
+  if (!bias && kind === 'linear') return;
+  const pre = bias ? `Math.fround(${y}[i + j] + ${at(bias[0], bias[1], 'j')})` : `${y}[i + j]`;
+  let body: string;
+  if (kind === 'linear' && bias) {
+    body = `${y}[i + j] += ${at(bias[0], bias[1], 'j')};`;
+  } else if (INLINE.has(kind)) {
+    const out = kind === 'linear' ? 'v' : kind === 'relu' ? 'v > 0 ? v : 0' : kind === 'tanh' ? 'Math.tanh(v)' : `v > 0 ? v : ${lit(a.alpha)} * v`;
+    body = `const v = ${pre}; ${saved ? `${saved}[i + j] = v; ` : ''}${y}[i + j] = ${out};`;
+  } else {
+    // the bias here; the activation by the runtime's kernel over the whole block below
+    if (!bias) body = '';
+    else body = `const v = ${pre}; ${saved ? `${saved}[i + j] = v; ` : ''}${y}[i + j] = v;`;
+  }
+  if (body !== '') {
+    w.open(`for (let i = 0, m = n * ${outF}; i < m; i += ${outF})`);
+    w.line(`for (let j = 0; j < ${outF}; j++) { ${body} }`);
+    w.close();
+  }
+  if (!INLINE.has(kind)) {
+    if (!bias && saved) w.line(`for (let i = 0, m = n * ${outF}; i < m; i++) ${saved}[i] = ${y}[i];`);
+    w.line(`rt.ACTIVATIONS[${lit(kind)}].forward(${y}, ${y}, n * ${outF}, ${lit(a.alpha)});`);
+  }
+}
+
+/**
+ * The backward of a dense step. The output gradient is turned into the pre-activation gradient
+ * in place (nothing reads it afterwards), then `dW (+)= dzᵀ·x`, the bias row sums and
+ * `dx (+)= dz·W`. `assign` lists the gradients this step writes first, which it assigns instead
+ * of adding to zeros.
+ */
+export function denseBackward(w: CodeWriter, b: BackwardStep, assign: ReadonlySet<Ref>): void {
+  const f = b.forward;
+  const a = f.node.attrs as LinearAttrs;
+  const { inFeatures: inF, outFeatures: outF } = a;
+  const [x, xo] = place(f.inputs[0], 'S');
+  const [wt, wo] = place(f.inputs[1], 'S');
+  const [y] = place(f.output, 'S');
+  const [dz] = place(b.gradOutput, 'S');
+  const [gx, gw, gb] = b.gradInputs;
+  const m = `n * ${outF}`;
+  w.line(`// ${commentText(f.node.layer)}: dense ${inF} -> ${outF}${a.activation === 'linear' ? '' : `, ${a.activation}`} (backward)`);
+  switch (a.activation) {
+    case 'linear':
+      break;
+    case 'relu':
+      w.line(`for (let i = 0, m = ${m}; i < m; i++) if (!(${y}[i] > 0)) ${dz}[i] = 0;`);
+      break;
+    case 'tanh':
+      w.line(`for (let i = 0, m = ${m}; i < m; i++) ${dz}[i] *= 1 - ${y}[i] * ${y}[i];`);
+      break;
+    case 'leaky_relu': {
+      const [pre] = place(f.saved, 'S');
+      w.line(`for (let i = 0, m = ${m}; i < m; i++) if (!(${pre}[i] > 0)) ${dz}[i] = ${lit(a.alpha)} * ${dz}[i];`);
+      break;
+    }
+    default: {
+      const act = ACTIVATIONS[a.activation];
+      const pre = act.fromOutput ? y : place(f.saved, 'S')[0];
+      w.line(`rt.ACTIVATIONS[${lit(a.activation)}].backward(${pre}, ${y}, ${dz}, ${dz}, ${m}, ${lit(a.alpha)}, false);`);
+    }
+  }
+  if (gw) {
+    const [g, go] = place(gw, 'S');
+    w.line(`K.gemmTN(${outF}, ${inF}, n, ${dz}, 0, ${x}, ${xo}, ${g}, ${go}, ${!assign.has(gw)}, SCRATCH, 0);`);
+  }
+  if (gb) {
+    const [g, go] = place(gb, 'S');
+    if (assign.has(gb)) w.line(`for (let j = 0; j < ${outF}; j++) ${at(g, go, 'j')} = ${dz}[j];`);
+    w.open(`for (let i = ${assign.has(gb) ? outF : 0}, m = ${m}; i < m; i += ${outF})`);
+    w.line(`for (let j = 0; j < ${outF}; j++) ${at(g, go, 'j')} += ${dz}[i + j];`);
+    w.close();
+  }
+  if (gx) {
+    const [g, go] = place(gx, 'S');
+    w.line(`K.gemmNN(n, ${inF}, ${outF}, ${dz}, 0, ${wt}, ${wo}, ${g}, ${go}, ${!assign.has(gx)}, SCRATCH, 0);`);
+  }
+}
