@@ -32,7 +32,11 @@ Exit status: 1 if any file has an error, 0 otherwise (warnings alone do not fail
       else for (const d of result.diagnostics) io.stdout(`${renderDiagnostic(d, result.source, palette)}\n\n`);
     }
     if (values['json']) io.stdout(`${JSON.stringify(json, null, 2)}\n`);
-    else io.stdout(`${positionals.length === 1 ? positionals[0] : `${positionals.length} files`}: ${renderSummary(all)}\n`);
+    else {
+      io.stdout(`${positionals.length === 1 ? positionals[0] : `${positionals.length} files`}: ${renderSummary(all)}\n`);
+      const first = all.find((d) => d.severity === 'error' || d.severity === 'warning');
+      if (first) io.stdout(`For more about a code, with an example and the fix, try \`nn explain ${first.code}\`.\n`);
+    }
     return all.some((d) => d.severity === 'error') ? 1 : 0;
   },
 };
