@@ -50,7 +50,7 @@ export class ModuleBuilder {
   }
 
   /** The module's bytes. Each function body gets its closing `end` here. */
-  encode(): Uint8Array {
+  encode(): Uint8Array<ArrayBuffer> {
     const types: string[] = [];
     const typeBytes: number[][] = [];
     const typeOf = (c: Code): number => {

@@ -1,0 +1,82 @@
+/**
+ * `npm run bench:wasm`: single-threaded float32 GFLOP/s of the plain TypeScript gemm against the
+ * WebAssembly SIMD gemm (zero copy: operands allocated in the kernel memory; and the copying
+ * path, operands in ordinary Float32Arrays), for 1024³ and a dense layer (batch 128 × 784 →
+ * 256), each transposition. Each figure is from the process's CPU time (`process.cpuUsage`,
+ * which unlike wall time does not count time other processes hold the core on a shared
+ * machine); the best and the median of the repeats are shown as `best/median`.
+ * `--sweep` instead times 1024³ A·B for a range of tile and block shapes.
+ */
+import { createKernels } from '../src/runtime/kernels/index.js';
+import type { Gemm, Kernels } from '../src/runtime/kernels/index.js';
+import { createWasmKernels, DEFAULT_SHAPE } from '../src/runtime/wasm/index.js';
+import type { GemmShape, WasmKernels } from '../src/runtime/wasm/index.js';
+
+function fill(a: Float32Array): Float32Array {
+  for (let i = 0; i < a.length; i++) a[i] = Math.sin(i * 0.37);
+  return a;
+}
+
+/** CPU seconds of each of `reps` calls of `fn`, after `warm` untimed calls (wasm tier-up), sorted. */
+function times(fn: () => void, reps: number, warm = 2): number[] {
+  for (let i = 0; i < warm; i++) fn();
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(t);
+    out.push((d.user + d.system) / 1e6);
+  }
+  return out.sort((x, y) => x - y);
+}
+
+type Alloc = (n: number) => Float32Array;
+
+function gflops(k: Kernels, gemm: Gemm, alloc: Alloc, m: number, n: number, kk: number, reps: number): [number, number] {
+  const a = fill(alloc(m * kk));
+  const b = fill(alloc(kk * n));
+  const c = alloc(m * n);
+  const pack = new Float32Array(k.packSize(m, n, kk));
+  const t = times(() => gemm(m, n, kk, a, 0, b, 0, c, 0, false, pack, 0), reps);
+  const f = (s: number): number => (2 * m * n * kk) / s / 1e9;
+  return [f(t[0]), f(t[Math.floor(t.length / 2)])];
+}
+
+function row(label: string, cells: string[]): void {
+  console.log(label.padEnd(34) + cells.map((c) => c.padStart(14)).join(''));
+}
+
+const fmt = ([best, median]: [number, number]): string => `${best.toFixed(1)}/${median.toFixed(1)}`;
+const plain: Alloc = (n) => new Float32Array(n);
+const shapes: [number, number, number, number][] = [[1024, 1024, 1024, 7], [128, 784, 256, 41]];
+
+function must(k: WasmKernels | null): WasmKernels {
+  if (!k) throw new Error('bench:wasm: this engine has no WebAssembly SIMD');
+  return k;
+}
+
+if (process.argv.includes('--sweep')) {
+  console.log('1024³ A·B, zero copy, GFLOP/s best/median, by tile and blocks');
+  const tries: Partial<GemmShape>[] = [
+    {}, { mr: 5 }, { mr: 6 }, { mr: 3, nr: 12 }, { mr: 2, nr: 16 }, { mr: 4, nr: 8, unroll: 1 }, { unroll: 2 }, { unroll: 8 },
+    { kc: 128 }, { kc: 512 }, { mc: 128 }, { mc: 32 }, { nc: 512 }, { nc: 2048 }, { mr: 5, mc: 80 }, { mr: 6, mc: 96 },
+  ];
+  for (const t of tries) {
+    const s = { ...DEFAULT_SHAPE, ...t };
+    const w = must(createWasmKernels({ shape: s, arenaFloats: 3 * 1024 * 1024 + 64 }));
+    row(JSON.stringify(t), [fmt(gflops(w, w.gemmNN, (n) => w.alloc(n), 1024, 1024, 1024, 5))]);
+  }
+} else {
+  const ts = createKernels('float32');
+  const wasm = must(createWasmKernels({ arenaFloats: 3 * 1024 * 1024 + 64 }));
+  console.log(`gemm, float32, one thread, GFLOP/s best/median (CPU time); wasm tile ${wasm.shape.mr}×${wasm.shape.nr}`);
+  row('shape (m×k → n), kernels', ['A·B', 'Aᵀ·B', 'A·Bᵀ']);
+  for (const [m, kk, n, reps] of shapes) {
+    const kinds = (k: Kernels): Gemm[] => [k.gemmNN, k.gemmTN, k.gemmNT];
+    row(`${m}×${kk} → ${n}, TypeScript`, kinds(ts).map((g) => fmt(gflops(ts, g, plain, m, n, kk, m === 1024 ? 3 : reps))));
+    // A fresh table per shape sized for its operands of the three transpositions (growing would detach earlier views).
+    const w = must(createWasmKernels({ arenaFloats: 3 * (m * kk + kk * n + m * n + 16) }));
+    row(`${m}×${kk} → ${n}, wasm SIMD zero copy`, kinds(w).map((g) => fmt(gflops(w, g, (x) => w.alloc(x), m, n, kk, reps))));
+    row(`${m}×${kk} → ${n}, wasm SIMD copying`, kinds(wasm).map((g) => fmt(gflops(wasm, g, plain, m, n, kk, reps))));
+  }
+}
