@@ -58,8 +58,8 @@ function must(k: WasmKernels | null): WasmKernels {
 if (process.argv.includes('--sweep')) {
   console.log('1024³ A·B, zero copy, GFLOP/s best/median, by tile and blocks');
   const tries: Partial<GemmShape>[] = [
-    {}, { mr: 5 }, { mr: 6 }, { mr: 3, nr: 12 }, { mr: 2, nr: 16 }, { mr: 4, nr: 8, unroll: 1 }, { unroll: 2 }, { unroll: 8 },
-    { kc: 128 }, { kc: 512 }, { mc: 128 }, { mc: 32 }, { nc: 512 }, { nc: 2048 }, { mr: 5, mc: 80 }, { mr: 6, mc: 96 },
+    {}, { mr: 5, mc: 80 }, { mr: 3, nr: 12, mc: 63, nc: 1032 }, { mr: 2, nr: 16 }, { unroll: 2 }, { unroll: 4 },
+    { kc: 128 }, { kc: 512 }, { mc: 128 }, { mc: 32 }, { nc: 512 }, { nc: 2048 },
   ];
   for (const t of tries) {
     const s = { ...DEFAULT_SHAPE, ...t };

@@ -31,8 +31,12 @@ export interface GemmShape {
   readonly fma: boolean;
 }
 
-/** The tile and blocks measured fastest on the development machine (see bench/wasm.ts). */
-export const DEFAULT_SHAPE: GemmShape = { mr: 4, nr: 8, unroll: 4, kc: 256, mc: 64, nc: 1024, fma: false };
+/**
+ * The tile and blocks measured fastest on the development machine (`npm run bench:wasm --
+ * --sweep`). No unrolling: V8's TurboFan hoists every load of an unrolled body to the top of
+ * the iteration, which runs out of xmm registers and spills accumulators.
+ */
+export const DEFAULT_SHAPE: GemmShape = { mr: 4, nr: 8, unroll: 1, kc: 256, mc: 64, nc: 1024, fma: false };
 
 /** Bytes of scratch the exported `gemm` needs at `pack`: A block, B block, edge tile. */
 export function gemmScratchBytes(s: GemmShape): number {
@@ -69,6 +73,7 @@ function emitMicro(f: Code, s: GemmShape): void {
   const acc = Array.from({ length: s.mr * nv }, () => f.local('v128'));
   const bv = Array.from({ length: nv }, () => f.local('v128'));
   const av = f.local('v128');
+  /** Depth steps left (unrolled loop) or the end of the A panel (simple loop). */
   const p = f.local('i32');
   const row = f.local('i32');
   const step = (u: number): void => {
@@ -89,9 +94,19 @@ function emitMicro(f: Code, s: GemmShape): void {
     bump(f, bp, count * s.nr * 4);
     f.get(p).i32Const(count).i32Sub().set(p).br(0).end().end();
   };
-  f.get(kc).set(p);
-  if (s.unroll > 1) loop(s.unroll);
-  loop(1);
+  if (s.unroll > 1) {
+    f.get(kc).set(p);
+    loop(s.unroll);
+    loop(1);
+  } else {
+    // kc ≥ 1, so a do-while on the A pointer alone (one induction compare, no counter).
+    f.get(ap).get(kc).i32Const(s.mr * 4).i32Mul().i32Add().set(p);
+    f.loop();
+    step(0);
+    bump(f, ap, s.mr * 4);
+    bump(f, bp, s.nr * 4);
+    f.get(ap).get(p).i32LtU().brIf(0).end();
+  }
   const store = (accumulate: boolean): void => {
     f.get(cp).set(row);
     for (let r = 0; r < s.mr; r++) {
