@@ -29,6 +29,9 @@ export function gemmPackSize(m: number, n: number, k: number): number {
 
 /** A fresh set of gemm closures (they still share V8's type feedback; see `createKernels`). */
 export function createGemmKernels(): Kernels {
+  /** The accumulators of an edge tile on their way to C (per table, so no per-call allocation). */
+  const tile = new Float64Array(MR * NR);
+
   /**
    * Packs rows ic..ic+mc, depth pc..pc+kc of A (element (i,p) at `a[off + i·rs + p·cs]`) as
    * MR-row panels, each depth-major (MR values per depth step), rows past mc as zeros.
@@ -82,21 +85,6 @@ export function createGemmKernels(): Kernels {
     }
   }
 
-  /** Stores (or adds) up to four values into row `i` of C. */
-  function storeRow(c: FloatArray, i: number, cols: number, add: boolean, v0: number, v1: number, v2: number, v3: number): void {
-    if (add) {
-      c[i] += v0;
-      if (cols > 1) c[i + 1] += v1;
-      if (cols > 2) c[i + 2] += v2;
-      if (cols > 3) c[i + 3] += v3;
-    } else {
-      c[i] = v0;
-      if (cols > 1) c[i + 1] = v1;
-      if (cols > 2) c[i + 2] = v2;
-      if (cols > 3) c[i + 3] = v3;
-    }
-  }
-
   /** C tile (rows×cols of the padded 4×4 tile at co, leading dimension ldc) (+)= packed A panel · packed B panel. */
   function micro(
     kc: number, pk: FloatArray, ao: number, bo: number,
@@ -131,10 +119,16 @@ export function createGemmKernels(): Kernels {
       }
       return;
     }
-    storeRow(c, co, cols, add, c00, c01, c02, c03);
-    if (rows > 1) storeRow(c, co + ldc, cols, add, c10, c11, c12, c13);
-    if (rows > 2) storeRow(c, co + 2 * ldc, cols, add, c20, c21, c22, c23);
-    if (rows > 3) storeRow(c, co + 3 * ldc, cols, add, c30, c31, c32, c33);
+    // Edge tile: through a small buffer, since passing the doubles to a helper would box them.
+    const t = tile;
+    t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03;
+    t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
+    t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23;
+    t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
+    for (let r = 0; r < rows; r++) {
+      const i = co + r * ldc;
+      for (let q = 0; q < cols; q++) c[i + q] = add ? c[i + q] + t[r * NR + q] : t[r * NR + q];
+    }
   }
 
   /** Unpacked product for tiny shapes: row i of C accumulates a(i,p)·(row p of B). */
