@@ -172,13 +172,7 @@ function openingOffset(ctx: Context, node: AstNode): number {
       after = node.range.startOffset;
   }
   const tokens = ctx.tokens;
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.startOffset < after) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstTokenAtOrAfter(tokens, after);
   // `residual {`: the keyword itself is the first token at `after`, the brace the next one.
   const index = node.kind === 'Residual' ? lo + 1 : lo;
   const token = tokens[index];
@@ -220,8 +214,8 @@ function attachAround(ctx: Context, parent: AstNode, kids: readonly AstNode[], c
   }
   const position = positionOf(ctx.text, comment);
   if (position === 'remaining') {
-    // Touching the node before it (only blanks and comments between): stays after that node, else goes before the next.
-    const touchesPreceding = preceding !== undefined && /^(?:\s|\/\*[\s\S]*?\*\/)*$/.test(ctx.text.slice(preceding.range.endOffset, start));
+    // Touching the node before it (no token between, only blanks and comments): stays after that node, else goes before the next.
+    const touchesPreceding = preceding !== undefined && !tokenBetween(ctx, preceding.range.endOffset, start);
     if (following && !touchesPreceding) slotsOf(ctx, following).leading.push({ comment, placement: 'inline' });
     else if (preceding) slotsOf(ctx, preceding).trailing.push({ comment, placement: 'inline' });
     else if (following) slotsOf(ctx, following).leading.push({ comment, placement: 'inline' });
@@ -234,7 +228,7 @@ function attachAround(ctx: Context, parent: AstNode, kids: readonly AstNode[], c
     else slotsOf(ctx, parent).dangling.push({ comment, placement: 'ownLine' });
     return;
   }
-  if (parent.kind === 'Binary' && preceding === parent.left && /[-+*/%]/.test(withoutComments(ctx.text.slice(preceding.range.endOffset, start)))) {
+  if (parent.kind === 'Binary' && preceding === parent.left && tokenBetween(ctx, preceding.range.endOffset, start)) {
     // After the operator: printed after it, where the line breaks (`1 + // why\n  2`).
     slotsOf(ctx, parent).dangling.push({ comment, placement: 'lineEnd' });
   } else if (preceding) slotsOf(ctx, preceding).trailing.push({ comment, placement: 'lineEnd' });
@@ -280,6 +274,24 @@ function buildEntries(
   return { entries, open: onOpenLine };
 }
 
-function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\r\n]*/g, ' ');
+/**
+ * Whether a token (comments are not tokens) starts in `[from, to)`. Asked of the tokens rather
+ * than of the text, because no pattern over the text can tell where a comment ends: read as
+ * `/\*` ... `*\/`, the text `/**\/, /* x *\/` between two nodes is one comment around a comma.
+ */
+function tokenBetween(ctx: Context, from: number, to: number): boolean {
+  const token = ctx.tokens[firstTokenAtOrAfter(ctx.tokens, from)];
+  return token !== undefined && token.startOffset < to;
+}
+
+/** The index of the first token starting at or after `offset` (`tokens.length` if none). */
+function firstTokenAtOrAfter(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
