@@ -5,6 +5,7 @@ import { DiagnosticSink, type Diagnostic } from '../diagnostics/index.js';
 import { lex, type Comment } from '../lexer/index.js';
 import { SourceFile } from '../source/index.js';
 import { findDepthViolations } from './depth.js';
+import { parseDirect } from './direct.js';
 import { reportParserErrors } from './errors.js';
 import { NnParser } from './grammar.js';
 
@@ -78,6 +79,27 @@ export function parse(text: string, file?: string): ParseResult {
     tokens = kept;
   }
 
+  // A well-formed file (the usual case) is parsed by the direct parser, and its CST is built
+  // only if someone reads it; anything else goes to Chevrotain for recovery and diagnostics.
+  if (violations.length === 0) {
+    const program = parseDirect(tokens, source);
+    if (program !== undefined) {
+      let cst: CstNode | undefined;
+      const parsedTokens = tokens;
+      return {
+        source,
+        program,
+        get cst(): CstNode {
+          cst ??= concreteTree(parsedTokens);
+          return cst;
+        },
+        tokens,
+        comments: lexed.comments,
+        diagnostics: sink.diagnostics(),
+      };
+    }
+  }
+
   const p = parser();
   try {
     p.input = tokens;
@@ -93,6 +115,17 @@ export function parse(text: string, file?: string): ParseResult {
     return { source, program, cst, tokens, comments: lexed.comments, diagnostics: sink.diagnostics() };
   } finally {
     // Drop references to this file's tokens so the shared parser does not keep them alive.
+    p.input = [];
+  }
+}
+
+/** The Chevrotain CST of tokens the direct parser accepted (so parsing them reports no errors). */
+function concreteTree(tokens: IToken[]): CstNode {
+  const p = parser();
+  try {
+    p.input = tokens;
+    return p.program();
+  } finally {
     p.input = [];
   }
 }
