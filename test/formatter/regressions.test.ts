@@ -18,4 +18,15 @@ describe('formatter regressions', () => {
     await formatsStably('let l = [1 /**/, /* x */\n  /**/ 2]', expected);
     await formatsStably('let l = [(4385) /*\n*/  \n/**/ , /**/  9e-7]', lines('let l = [', '  (4385) /**/, /*', '*/', '  /**/ 9e-7,', ']'));
   });
+
+  it('starts a new line after a line comment that follows a binary operator, so the comments after it are not swallowed', async () => {
+    const expected = lines('let x = a / // one', '  /* two */', '  /*', '*/ 3');
+    await formatsStably('let x = a / // one\n /* two */ \n/*\n*/  3\n', expected);
+  });
+
+  it('writes a comment deferred to the end of an item line after a deferred line comment on a line of its own', async () => {
+    // Both were line suffixes after `1`, printed as `// a /* b */`: the line comment swallowed the other.
+    const expected = lines('let l = [', '  1 /*x', '*/, // a', '  /* b */', '  2,', ']');
+    await formatsStably('let l = [1 // a\n/*x\n*/ /* b */\n, 2]', expected);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Doc } from 'prettier';
 import { builders } from 'prettier/doc';
 import type { Argument, AstNode, Expr, Identifier } from '../../ast/types.js';
-import { commentText, withComments } from './comments.js';
+import { afterOperator, commentText, withComments } from './comments.js';
 import type { PrintContext } from './context.js';
 
 const { breakParent, fill, group, hardline, ifBreak, indent, join, line, softline } = builders;
@@ -45,12 +45,6 @@ function printBareExpr(ctx: PrintContext, expr: Expr): Doc {
     case 'Missing':
       return '';
   }
-}
-
-/** Comments that ended the line after a binary operator stay there; the operand moves to the next line. */
-function afterOperator(ctx: PrintContext, expr: Expr): Doc {
-  const dangling = ctx.attachment.slots.get(expr)?.dangling ?? [];
-  return dangling.map((d) => [' ', commentText(d.comment), d.comment.kind === 'line' ? breakParent : '']);
 }
 
 function isAtom(expr: Expr): boolean {
