@@ -3,6 +3,16 @@ import { print } from '../../src/ast/print.js';
 import { parse } from '../../src/parser/index.js';
 import { programArb } from '../arbitraries/program.js';
 
+/** One comment and what follows it: a line break after a line comment, a space after a block comment. */
+const commentArb = fc.oneof(
+  fc.stringMatching(/^[ a-z0-9.,:()]{0,12}$/).map((body) => ({ text: `//${body}`, after: '\n' })),
+  fc.stringMatching(/^[ a-z0-9.,:()]{0,12}$/).map((body) => ({ text: `/*${body}*/`, after: ' ' })),
+  fc.tuple(fc.stringMatching(/^[a-z ]{0,6}$/), fc.stringMatching(/^[a-z ]{0,6}$/)).map(([a, b]) => ({ text: `/*${a}\n${b}*/`, after: ' ' })),
+);
+
+// Never glued to the text before: after a `/` operator, `/*` would read as `//*`.
+const beforeArb = fc.constantFrom(' ', '\n', '  ', '\n\n', ' \n');
+
 /**
  * `.nn` source text with comments in random places: a random well-formed program (printed by the
  * canonical printer) with line comments (`// ...` and a line break) and block comments
@@ -13,17 +23,9 @@ import { programArb } from '../arbitraries/program.js';
 export const commentedSourceArb: fc.Arbitrary<string> = programArb.chain((program) => {
   const text = print(program);
   const cuts = [0, ...parse(text).tokens.map((t) => t.startOffset + t.image.length)];
-  const comment = fc.oneof(
-    fc.stringMatching(/^[ a-z0-9.,:()]{0,12}$/).map((body) => ({ text: `//${body}`, after: '\n' })),
-    fc.stringMatching(/^[ a-z0-9.,:()]{0,12}$/).map((body) => ({ text: `/*${body}*/`, after: ' ' })),
-    fc.tuple(fc.stringMatching(/^[a-z ]{0,6}$/), fc.stringMatching(/^[a-z ]{0,6}$/)).map(([a, b]) => ({ text: `/*${a}\n${b}*/`, after: ' ' })),
-  );
-  const insertion = fc.record({
-    at: fc.constantFrom(...cuts),
-    // Never glued to the text before: after a `/` operator, `/*` would read as `//*`.
-    before: fc.constantFrom(' ', '\n', '  ', '\n\n', ' \n'),
-    comment,
-  });
+  // Only the cut points depend on the program: the comment arbitraries are built once, outside
+  // `chain` (building `stringMatching` arbitraries for every program was most of the test time).
+  const insertion = fc.record({ at: fc.constantFrom(...cuts), before: beforeArb, comment: commentArb });
   return fc.array(insertion, { maxLength: 6 }).map((insertions) => {
     let out = text;
     for (const ins of [...insertions].sort((a, b) => b.at - a.at)) {
