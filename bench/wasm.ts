@@ -69,7 +69,7 @@ if (process.argv.includes('--sweep')) {
 } else {
   const ts = createKernels('float32');
   const wasm = must(createWasmKernels({ arenaFloats: 3 * 1024 * 1024 + 64 }));
-  console.log(`gemm, float32, one thread, GFLOP/s best/median (CPU time); wasm tile ${wasm.shape.mr}×${wasm.shape.nr}`);
+  console.log(`gemm, float32, one thread, GFLOP/s best/median (CPU time); wasm tile ${wasm.shape.mr}×${wasm.shape.nr}, ${wasm.shape.fma ? 'relaxed-SIMD FMA' : 'mul+add (no relaxed SIMD)'}`);
   row('shape (m×k → n), kernels', ['A·B', 'Aᵀ·B', 'A·Bᵀ']);
   for (const [m, kk, n, reps] of shapes) {
     const kinds = (k: Kernels): Gemm[] => [k.gemmNN, k.gemmTN, k.gemmNT];

@@ -34,9 +34,13 @@ export interface GemmShape {
 /**
  * The tile and blocks measured fastest on the development machine (`npm run bench:wasm --
  * --sweep`). No unrolling: V8's TurboFan hoists every load of an unrolled body to the top of
- * the iteration, which runs out of xmm registers and spills accumulators.
+ * the iteration, which runs out of xmm registers and spills accumulators. FMA where the engine
+ * has relaxed SIMD (Chromium; Node 20 only with `--experimental-wasm-relaxed-simd`): 1024³
+ * goes from ~40 to ~47 GFLOP/s. Relaxed `madd` may round once or twice depending on the
+ * hardware, so results are reproducible on one machine, not across machines; pass
+ * `fma: false` for the unfused kernel everywhere.
  */
-export const DEFAULT_SHAPE: GemmShape = { mr: 4, nr: 8, unroll: 1, kc: 256, mc: 64, nc: 1024, fma: false };
+export const DEFAULT_SHAPE: GemmShape = { mr: 4, nr: 8, unroll: 1, kc: 256, mc: 64, nc: 1024, fma: true };
 
 /** Bytes of scratch the exported `gemm` needs at `pack`: A block, B block, edge tile. */
 export function gemmScratchBytes(s: GemmShape): number {
@@ -47,14 +51,17 @@ export function gemmScratchBytes(s: GemmShape): number {
  * Emits `for (i = start; i < limit; i += step) body()`; `start` and `limit` push an i32
  * (unsigned comparison, so indices must stay below 2³¹).
  */
-function forUp(f: Code, i: number, start: () => void, limit: () => void, step: number, body: () => void): void {
+function forUp(f: Code, i: number, start: () => void, limit: () => void, step: number | { local: number }, body: () => void): void {
   start();
   f.set(i).block().loop();
   f.get(i);
   limit();
   f.i32GeU().brIf(1);
   body();
-  f.get(i).i32Const(step).i32Add().set(i).br(0).end().end();
+  f.get(i);
+  if (typeof step === 'number') f.i32Const(step);
+  else f.get(step.local);
+  f.i32Add().set(i).br(0).end().end();
 }
 
 /** Pushes min(local x, constant c). */
@@ -184,15 +191,18 @@ function emitPack(f: Code, width: number): void {
 
 function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; packA: number; packB: number }): void {
   const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, add, pa, pb, tile] = Array.from({ length: 15 }, (_, i) => i);
-  const [jc, nc, pc, kc, ic, mc, jr, ir, cols, rows, addf, ct] = Array.from({ length: 12 }, () => f.local('i32'));
+  const [jc, nc, pc, kc, ic, mc, jr, ir, cols, rows, addf, ct, kstep] = Array.from({ length: 13 }, () => f.local('i32'));
+  // Depth blocks of equal size (784 = 4×196, not 3×256 + 16): a thin last block would pay a
+  // full load and store of C for a few steps.
+  f.get(k).get(k).i32Const(s.kc - 1).i32Add().i32Const(s.kc).i32DivU().tee(kstep).i32Add().i32Const(1).i32Sub();
+  f.get(kstep).i32DivU().set(kstep);
   forUp(f, jc, () => f.i32Const(0), () => f.get(n), s.nc, () => {
     f.get(n).get(jc).i32Sub().set(nc);
     minConst(f, nc, s.nc);
     f.set(nc);
-    forUp(f, pc, () => f.i32Const(0), () => f.get(k), s.kc, () => {
+    forUp(f, pc, () => f.i32Const(0), () => f.get(k), { local: kstep }, () => {
       f.get(k).get(pc).i32Sub().set(kc);
-      minConst(f, kc, s.kc);
-      f.set(kc);
+      f.get(kc).get(kstep).get(kc).get(kstep).i32LtU().select().set(kc);
       f.get(add).get(pc).i32Const(0).i32Ne().i32Or().set(addf);
       f.get(b).get(pc).get(rsB).i32Mul().i32Add().get(jc).get(csB).i32Mul().i32Add();
       f.get(csB).get(rsB).get(nc).get(kc).get(pb).call(fn.packB);
