@@ -33,6 +33,8 @@ export interface Workload {
   readonly unit: 'samples' | 'steps';
   /** The plan's target as a multiple of tfjs-wasm. */
   readonly targetVsWasm: number;
+  /** tfjs-wasm as measured on this machine for the issue (samples/s or steps/s): the fallback target when wasm cannot run the workload. */
+  readonly referenceWasm: number;
   /** The `.nn` source: one model and one train block. */
   readonly source: string;
   /** Elements per sample of input, and classes (0 for a regression target of `outputs` values). */
@@ -60,7 +62,7 @@ const W3_DEPTH = 16;
 /** The workloads, in report order. */
 export const WORKLOADS: readonly Workload[] = [
   {
-    id: 'W1', title: 'MLP 784-256-256-10 relu, softmax CE, Adam', batch: 128, unit: 'samples', targetVsWasm: 1.2,
+    id: 'W1', title: 'MLP 784-256-256-10 relu, softmax CE, Adam', batch: 128, unit: 'samples', targetVsWasm: 1.2, referenceWasm: 3300,
     inputSize: 784, classes: 10, outputs: 10,
     source: `model W1 {
   input [784]
@@ -76,7 +78,7 @@ ${trainBlock('W1', 'cross_entropy', 'adam(lr: 1e-3)', 128)}`,
     },
   },
   {
-    id: 'W2', title: 'MLP 4-16-3 tanh, softmax CE, SGD momentum 0.9', batch: 16, unit: 'steps', targetVsWasm: 10,
+    id: 'W2', title: 'MLP 4-16-3 tanh, softmax CE, SGD momentum 0.9', batch: 16, unit: 'steps', targetVsWasm: 10, referenceWasm: 3700,
     inputSize: 4, classes: 3, outputs: 3,
     source: `model W2 {
   input [4]
@@ -91,7 +93,7 @@ ${trainBlock('W2', 'cross_entropy', 'sgd(0.01, momentum: 0.9)', 16)}`,
     },
   },
   {
-    id: 'W3', title: '16×dense 64 tanh, MSE, SGD, clip norm 1.0', batch: 64, unit: 'samples', targetVsWasm: 1.5,
+    id: 'W3', title: '16×dense 64 tanh, MSE, SGD, clip norm 1.0', batch: 64, unit: 'samples', targetVsWasm: 1.5, referenceWasm: 8000,
     inputSize: 64, classes: 0, outputs: 1,
     source: `model W3 {
   input [64]
@@ -113,7 +115,7 @@ ${trainBlock('W3', 'mse', 'sgd(0.01)', 64, '\n  clip:      norm(1.0)')}`,
     },
   },
   {
-    id: 'W4', title: 'CNN conv16-pool-conv32-pool-dense10, Adam', batch: 64, unit: 'samples', targetVsWasm: 1,
+    id: 'W4', title: 'CNN conv16-pool-conv32-pool-dense10, Adam', batch: 64, unit: 'samples', targetVsWasm: 1, referenceWasm: 850,
     inputSize: 784, classes: 10, outputs: 10,
     source: `model W4 {
   input [1, 28, 28]
