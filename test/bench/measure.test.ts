@@ -12,15 +12,19 @@ describe('benchmark measurement', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 
-  it('counts steps over a fixed wall time: a 2 ms step runs about 500 times a second', async () => {
+  it('counts steps over a fixed wall time: a 2 ms step runs at most 500 times a second, each run lasting the run time', async () => {
     const busy = (): void => {
       const t = performance.now();
       while (performance.now() - t < 2);
     };
     const r = await measureThroughput(busy, { warmupSeconds: 0.02, runSeconds: 0.1, runs: 3 });
     expect(r.stepsPerSecond).toHaveLength(3);
-    expect(median(r.stepsPerSecond)).toBeGreaterThan(200);
-    expect(median(r.stepsPerSecond)).toBeLessThanOrEqual(500);
+    // Other load on the machine can only slow the steps down, so bound from above and by duration.
+    for (let i = 0; i < 3; i++) {
+      expect(r.stepsPerSecond[i]).toBeLessThanOrEqual(500);
+      expect(r.stepsPerRun[i] / r.stepsPerSecond[i]).toBeGreaterThanOrEqual(0.1);
+      expect(r.stepsPerRun[i] / r.stepsPerSecond[i]).toBeLessThan(0.1 + 0.5);
+    }
   });
 
   it('a step longer than the run time gets fewer, single-step runs', async () => {
