@@ -85,13 +85,15 @@ function sequenceItems(node: AstNode): readonly AstNode[] | undefined {
 interface Context {
   readonly text: string;
   readonly tokens: readonly IToken[];
+  /** Every comment of the file, in source order. */
+  readonly comments: readonly Comment[];
   readonly slots: Map<AstNode, CommentSlots>;
   readonly bodyComments: Map<AstNode, Comment[]>;
 }
 
 /** Attaches every comment of a parsed file (that parsed without errors) to a place in its AST. */
 export function attachComments(program: Program, comments: readonly Comment[], source: SourceFile, tokens: readonly IToken[]): CommentAttachment {
-  const ctx: Context = { text: source.text, tokens, slots: new Map(), bodyComments: new Map() };
+  const ctx: Context = { text: source.text, tokens, comments, slots: new Map(), bodyComments: new Map() };
   for (const comment of comments) attachOne(ctx, program, comment);
 
   const lists = new Map<AstNode, ListEntry[]>();
@@ -181,14 +183,51 @@ function openingOffset(ctx: Context, node: AstNode): number {
 
 type Position = 'ownLine' | 'endOfLine' | 'remaining';
 
-function positionOf(text: string, comment: Comment): Position {
+/**
+ * Where a comment stands in the gap of blanks and comments between two tokens. The line breaks
+ * of the gap, other comments seen through (as if they were blanks without line breaks), split it
+ * into the comments on the line of the token before (`endOfLine`), those on lines of their own
+ * (`ownLine`) and those on the line of the token after (`remaining`). Seeing other comments
+ * through keeps the position of a comment the same when the printer puts another comment beside
+ * it: `% /* a *\/` followed by `// b` on the next line is printed `% /* a *\/ // b`, and `/* a *\/`
+ * must still end its line then.
+ */
+function positionOf(ctx: Context, comment: Comment): Position {
   const start = comment.range.startOffset;
-  const lineStart = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
-  const endsLine = comment.kind === 'line' || /^[ \t]*(\r\n|\n|\r|$)/.test(text.slice(comment.range.endOffset));
-  const startsLine = /^[ \t]*$/.test(text.slice(lineStart, start));
-  // A block comment with code after it on its line is inline wherever the line starts.
+  const end = comment.range.endOffset;
+  const next = firstTokenAtOrAfter(ctx.tokens, end);
+  const before = ctx.tokens[next - 1];
+  const gapStart = before ? before.startOffset + before.image.length : 0;
+  const gapEnd = ctx.tokens[next]?.startOffset ?? ctx.text.length;
+  const endsLine = comment.kind === 'line' || gapEnd === ctx.text.length || lineBreakOutsideComments(ctx, end, gapEnd);
+  const startsLine = gapStart === 0 || lineBreakOutsideComments(ctx, gapStart, start);
   if (!endsLine) return 'remaining';
   return startsLine ? 'ownLine' : 'endOfLine';
+}
+
+/** Whether the text in `[from, to)`, which holds only blanks and comments, has a line break outside the comments. */
+function lineBreakOutsideComments(ctx: Context, from: number, to: number): boolean {
+  let at = from;
+  let i = firstCommentAtOrAfter(ctx.comments, from);
+  for (; at < to; i++) {
+    const comment = ctx.comments[i];
+    const until = comment && comment.range.startOffset < to ? comment.range.startOffset : to;
+    if (/[\r\n]/.test(ctx.text.slice(at, until))) return true;
+    if (until === to) return false;
+    at = comment!.range.endOffset;
+  }
+  return false;
+}
+
+function firstCommentAtOrAfter(comments: readonly Comment[], offset: number): number {
+  let lo = 0;
+  let hi = comments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comments[mid]!.range.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function slotsOf(ctx: Context, node: AstNode): CommentSlots {
@@ -212,7 +251,7 @@ function attachAround(ctx: Context, parent: AstNode, kids: readonly AstNode[], c
       break;
     }
   }
-  const position = positionOf(ctx.text, comment);
+  const position = positionOf(ctx, comment);
   if (position === 'remaining') {
     // Touching the node before it (no token between, only blanks and comments): stays after that node, else goes before the next.
     const touchesPreceding = preceding !== undefined && !tokenBetween(ctx, preceding.range.endOffset, start);

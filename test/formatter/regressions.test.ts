@@ -26,7 +26,15 @@ describe('formatter regressions', () => {
 
   it('writes a comment deferred to the end of an item line after a deferred line comment on a line of its own', async () => {
     // Both were line suffixes after `1`, printed as `// a /* b */`: the line comment swallowed the other.
-    const expected = lines('let l = [', '  1 /*x', '*/, // a', '  /* b */', '  2,', ']');
-    await formatsStably('let l = [1 // a\n/*x\n*/ /* b */\n, 2]', expected);
+    await formatsStably('let l = [1 // a\n, /* b */\n 2]', lines('let l = [', '  1, // a', '  /* b */', '  2,', ']'));
+  });
+
+  it('sees other comments through when asking whether a comment ends its line or starts one', async () => {
+    // `/* a */` ended its line, then was printed before `// b` and no longer did: it moved past the operator.
+    await formatsStably('let x = y % /* a */ \n\n// b\n -1e5\n', lines('let x = y % /* a */ // b', '  -1e5'));
+    // The same in a list: `/* c */` after `/* b */` on a line of its own is on a line of its own too.
+    await formatsStably('let l = [1, // a\n /* b */ /* c */\n 2]', lines('let l = [', '  1, // a', '  /* b */', '  /* c */', '  2,', ']'));
+    // A comment on the line of the next token stays before it, whatever comments come first on the line.
+    await formatsStably('let l = [1,\n /* b */ /* c */ 2]', lines('let l = [1, /* b */ /* c */ 2]'));
   });
 });
