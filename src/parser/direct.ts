@@ -14,7 +14,7 @@ import type {
 } from '../ast/types.js';
 import { decodeString, numberValue } from '../lexer/literals.js';
 import * as T from '../lexer/tokens.js';
-import type { Range, SourceFile } from '../source/index.js';
+import type { Position, Range, SourceFile } from '../source/index.js';
 
 /**
  * The fast path of `parse`: a hand-written recursive-descent parser for the same grammar as
@@ -70,14 +70,41 @@ function precedence(op: string): number {
 
 class DirectParser {
   private i = 0;
+  /** 0-based index of the line of the last position computed. */
+  private line = 0;
 
   constructor(
     private readonly tokens: readonly IToken[],
     private readonly source: SourceFile,
   ) {}
 
-  private range(start: number, stop: number): Range {
-    return this.source.range(start, stop);
+  /**
+   * The position of a token's first character. Tokens are visited in order, so a line cursor
+   * that only moves forward replaces a binary search per position.
+   */
+  private position(offset: number): Position {
+    const starts = this.source.lineStarts;
+    let line = this.line;
+    if (starts[line]! > offset) return this.source.position(offset);
+    while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
+    this.line = line;
+    return { line: line + 1, column: offset - starts[line]! + 1 };
+  }
+
+  /** The range of one token (which never spans lines: strings and names are single-line). */
+  private tokenRange(t: IToken): Range {
+    const start = this.position(t.startOffset);
+    return { start, end: { line: start.line, column: start.column + t.image.length }, startOffset: t.startOffset, endOffset: end(t) };
+  }
+
+  /** From the start of `first` to the end of `last`; composite nodes share their parts' positions. */
+  private span(first: Range, last: Range): Range {
+    return { start: first.start, end: last.end, startOffset: first.startOffset, endOffset: last.endOffset };
+  }
+
+  /** From the start of `first` to the end of token `close`. */
+  private spanTo(first: Range, close: IToken): Range {
+    return this.span(first, this.tokenRange(close));
   }
 
   private peekType(ahead = 0): TokenType | undefined {
@@ -92,7 +119,7 @@ class DirectParser {
   }
 
   private identifier(t: IToken): Identifier {
-    return { kind: 'Identifier', name: t.image, range: this.range(t.startOffset, end(t)) };
+    return { kind: 'Identifier', name: t.image, range: this.tokenRange(t) };
   }
 
   program(): Program {
@@ -104,22 +131,22 @@ class DirectParser {
       else if (type === T.Train) decls.push(this.trainDecl());
       else throw giveUp;
     }
-    return { kind: 'Program', file: this.source.path, decls, range: this.range(0, this.source.text.length) };
+    return { kind: 'Program', file: this.source.path, decls, range: this.source.range(0, this.source.text.length) };
   }
 
   private letDecl(): Decl {
-    const kw = this.expect(T.Let);
+    const kw = this.tokenRange(this.expect(T.Let));
     const name = this.identifier(this.expect(T.Identifier));
     this.expect(T.Equals);
     const value = this.expression();
-    return { kind: 'Let', name, value, range: this.range(kw.startOffset, value.range.endOffset) };
+    return { kind: 'Let', name, value, range: this.span(kw, value.range) };
   }
 
   private modelDecl(): Decl {
-    const kw = this.expect(T.Model);
+    const kw = this.tokenRange(this.expect(T.Model));
     const name = this.identifier(this.expect(T.Identifier));
     const body = this.block();
-    return { kind: 'Model', name, body, range: this.range(kw.startOffset, end(this.tokens[this.i - 1]!)) };
+    return { kind: 'Model', name, body, range: this.spanTo(kw, this.tokens[this.i - 1]!) };
   }
 
   /** `{ stmt* }`; the closing brace is the previous token afterwards. */
@@ -130,18 +157,18 @@ class DirectParser {
       const type = this.peekType();
       if (type === T.RCurly) break;
       if (type === T.Input) {
-        const kw = this.tokens[this.i++]!;
+        const kw = this.tokenRange(this.tokens[this.i++]!);
         const shape = this.expression();
-        stmts.push({ kind: 'Input', shape, range: this.range(kw.startOffset, shape.range.endOffset) });
+        stmts.push({ kind: 'Input', shape, range: this.span(kw, shape.range) });
       } else if (type === T.Repeat) {
-        const kw = this.tokens[this.i++]!;
+        const kw = this.tokenRange(this.tokens[this.i++]!);
         const count = this.expression();
         const body = this.block();
-        stmts.push({ kind: 'Repeat', count, body, range: this.range(kw.startOffset, end(this.tokens[this.i - 1]!)) });
+        stmts.push({ kind: 'Repeat', count, body, range: this.spanTo(kw, this.tokens[this.i - 1]!) });
       } else if (type === T.Residual) {
-        const kw = this.tokens[this.i++]!;
+        const kw = this.tokenRange(this.tokens[this.i++]!);
         const body = this.block();
-        stmts.push({ kind: 'Residual', body, range: this.range(kw.startOffset, end(this.tokens[this.i - 1]!)) });
+        stmts.push({ kind: 'Residual', body, range: this.spanTo(kw, this.tokens[this.i - 1]!) });
       } else if (type === T.Identifier) {
         stmts.push(this.layerStmt());
       } else throw giveUp;
@@ -155,14 +182,14 @@ class DirectParser {
       const label = this.identifier(this.tokens[this.i]!);
       this.i += 2;
       const layer = this.nameOrCall();
-      return { kind: 'Layer', label, layer, range: this.range(label.range.startOffset, layer.range.endOffset) };
+      return { kind: 'Layer', label, layer, range: this.span(label.range, layer.range) };
     }
     const layer = this.nameOrCall();
     return { kind: 'Layer', layer, range: layer.range };
   }
 
   private trainDecl(): Decl {
-    const kw = this.expect(T.Train);
+    const kw = this.tokenRange(this.expect(T.Train));
     const model = this.identifier(this.expect(T.Identifier));
     this.expect(T.LCurly);
     const entries: TrainEntry[] = [];
@@ -170,11 +197,11 @@ class DirectParser {
       const key = this.identifier(this.tokens[this.i++]!);
       this.expect(T.Colon);
       const value = this.expression();
-      entries.push({ kind: 'TrainEntry', key, value, range: this.range(key.range.startOffset, value.range.endOffset) });
+      entries.push({ kind: 'TrainEntry', key, value, range: this.span(key.range, value.range) });
       if (this.peekType() === T.Comma) this.i++;
     }
     const close = this.expect(T.RCurly);
-    return { kind: 'Train', model, entries, range: this.range(kw.startOffset, end(close)) };
+    return { kind: 'Train', model, entries, range: this.spanTo(kw, close) };
   }
 
   /** `operand (op operand)*` with precedence applied by an operator stack, as `buildAst` does. */
@@ -197,44 +224,45 @@ class DirectParser {
     const op = pending.pop() as BinaryOperator;
     const right = values.pop()!;
     const left = values.pop()!;
-    values.push({ kind: 'Binary', op, left, right, range: this.range(left.range.startOffset, right.range.endOffset) });
+    values.push({ kind: 'Binary', op, left, right, range: this.span(left.range, right.range) });
   }
 
   private operand(): Expr {
     const type = this.peekType();
     if (type === T.Plus || type === T.Minus) {
       const sign = this.tokens[this.i++]!;
+      const signRange = this.tokenRange(sign);
       const operand = this.operand();
-      return { kind: 'Unary', op: sign.image as '-' | '+', operand, range: this.range(sign.startOffset, operand.range.endOffset) };
+      return { kind: 'Unary', op: sign.image as '-' | '+', operand, range: this.span(signRange, operand.range) };
     }
     const t = this.tokens[this.i];
     if (t === undefined) throw giveUp;
     if (type === T.Identifier) return this.nameOrCall();
     if (type === T.NumberLiteral) {
       this.i++;
-      return { kind: 'Number', value: numberValue(t.image), raw: t.image, range: this.range(t.startOffset, end(t)) };
+      return { kind: 'Number', value: numberValue(t.image), raw: t.image, range: this.tokenRange(t) };
     }
     if (type === T.StringLiteral) {
       this.i++;
-      return { kind: 'String', value: decodeString(t.image).value, raw: t.image, range: this.range(t.startOffset, end(t)) };
+      return { kind: 'String', value: decodeString(t.image).value, raw: t.image, range: this.tokenRange(t) };
     }
     if (type === T.True || type === T.False) {
       this.i++;
-      return { kind: 'Boolean', value: type === T.True, range: this.range(t.startOffset, end(t)) };
+      return { kind: 'Boolean', value: type === T.True, range: this.tokenRange(t) };
     }
     if (type === T.LBracket) return this.list();
     if (type === T.LParen) {
       this.i++;
+      const open = this.tokenRange(t);
       const expr = this.expression();
-      const close = this.expect(T.RParen);
-      return { kind: 'Paren', expr, range: this.range(t.startOffset, end(close)) };
+      return { kind: 'Paren', expr, range: this.spanTo(open, this.expect(T.RParen)) };
     }
     throw giveUp;
   }
 
   /** `[a, b, c]`, trailing comma allowed. */
   private list(): Expr {
-    const open = this.expect(T.LBracket);
+    const open = this.tokenRange(this.expect(T.LBracket));
     const items: Expr[] = [];
     while (this.peekType() !== T.RBracket) {
       if (!startsOperand(this.peekType())) throw giveUp;
@@ -243,13 +271,12 @@ class DirectParser {
       this.i++;
     }
     const close = this.expect(T.RBracket);
-    return { kind: 'List', items, range: this.range(open.startOffset, end(close)) };
+    return { kind: 'List', items, range: this.spanTo(open, close) };
   }
 
   /** `name` or `name(args)`, trailing comma allowed; arguments are `value` or `key: value`. */
   private nameOrCall(): CallExpr | NameRef {
-    const nameTok = this.expect(T.Identifier);
-    const name = this.identifier(nameTok);
+    const name = this.identifier(this.expect(T.Identifier));
     if (this.peekType() !== T.LParen) return { kind: 'Name', name, range: name.range };
     this.i++;
     const args: Argument[] = [];
@@ -259,7 +286,7 @@ class DirectParser {
         const key = this.identifier(this.tokens[this.i]!);
         this.i += 2;
         const value = this.expression();
-        args.push({ kind: 'Argument', name: key, value, range: this.range(key.range.startOffset, value.range.endOffset) });
+        args.push({ kind: 'Argument', name: key, value, range: this.span(key.range, value.range) });
       } else {
         const value = this.expression();
         args.push({ kind: 'Argument', value, range: value.range });
@@ -268,6 +295,6 @@ class DirectParser {
       this.i++;
     }
     const close = this.expect(T.RParen);
-    return { kind: 'Call', callee: name, args, range: this.range(nameTok.startOffset, end(close)) };
+    return { kind: 'Call', callee: name, args, range: this.spanTo(name.range, close) };
   }
 }
