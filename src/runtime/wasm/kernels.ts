@@ -92,17 +92,18 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   let copy: Engine | undefined;
   const ts = createKernels('float64');
 
-  /** Byte strides of A and B for `C = op(A)·op(B)`, as [rsA, csA, rsB, csB]. */
-  type Strides = (m: number, n: number, k: number) => [number, number, number, number];
+  /** Which operand is stored transposed. */
+  type Kind = 'NN' | 'TN' | 'NT';
 
-  const run = (
-    e: Engine, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean, st: Strides,
-  ): void => {
-    const [rsA, csA, rsB, csB] = st(m, n, k);
+  // Byte strides of A (element (i, p) at i·rsA + p·csA) and B ((p, j) at p·rsB + j·csB), computed
+  // inline rather than returned as a tuple so the zero-copy path allocates nothing.
+  const run = (e: Engine, kind: Kind, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void => {
+    const rsA = kind === 'TN' ? 4 : 4 * k, csA = kind === 'TN' ? 4 * m : 4;
+    const rsB = kind === 'NT' ? 4 : 4 * n, csB = kind === 'NT' ? 4 * k : 4;
     e.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, accumulate ? 1 : 0, 0, packB, tile);
   };
 
-  const make = (fallback: Gemm, st: Strides): Gemm =>
+  const make = (fallback: Gemm, kind: Kind): Gemm =>
     (m, n, k, a, aOff, b, bOff, c, cOff, accumulate, pack, packOffset) => {
       if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
         fallback(m, n, k, a, aOff, b, bOff, c, cOff, accumulate, pack, packOffset);
@@ -119,7 +120,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       }
       const buf = main.memory.buffer;
       if (a.buffer === buf && b.buffer === buf && c.buffer === buf) {
-        run(main, m, n, k, a.byteOffset + 4 * aOff, b.byteOffset + 4 * bOff, c.byteOffset + 4 * cOff, accumulate, st);
+        run(main, kind, m, n, k, a.byteOffset + 4 * aOff, b.byteOffset + 4 * bOff, c.byteOffset + 4 * cOff, accumulate);
         return;
       }
       const pa = scratch, pb = pa + roundUp(4 * mk, 16), pc = pb + roundUp(4 * kn, 16);
@@ -130,14 +131,14 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       new Float32Array(mem, pb, kn).set(b.subarray(bOff, bOff + kn));
       const cv = new Float32Array(mem, pc, mn);
       if (accumulate) cv.set(c.subarray(cOff, cOff + mn));
-      run(copy, m, n, k, pa, pb, pc, accumulate, st);
+      run(copy, kind, m, n, k, pa, pb, pc, accumulate);
       c.set(cv, cOff);
     };
 
   return {
-    gemmNN: make(ts.gemmNN, (_m, n, k) => [4 * k, 4, 4 * n, 4]),
-    gemmTN: make(ts.gemmTN, (m, n) => [4, 4 * m, 4 * n, 4]),
-    gemmNT: make(ts.gemmNT, (_m, _n, k) => [4 * k, 4, 4, 4 * k]),
+    gemmNN: make(ts.gemmNN, 'NN'),
+    gemmTN: make(ts.gemmTN, 'TN'),
+    gemmNT: make(ts.gemmNT, 'NT'),
     packSize: ts.packSize,
     memory: main.memory,
     shape,

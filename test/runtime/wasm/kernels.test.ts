@@ -141,6 +141,24 @@ describe('WebAssembly SIMD matrix products', () => {
     }), { numRuns: RUNS });
   });
 
+  it('allocate nothing per call on the zero-copy path (no garbage per training step)', () => {
+    const w = make();
+    const a = w.alloc(64), b = w.alloc(64), c = w.alloc(64), none = new Float32Array(0);
+    const calls = (n: number): void => {
+      for (let i = 0; i < n; i++) for (const kind of KINDS) w[kind](8, 8, 8, a, 0, b, 0, c, 0, true, none, 0);
+    };
+    calls(20000);
+    // Best of a few windows: tier-up can still allocate code metadata in the first one. A single
+    // small array per call would be ≥ 32 bytes; a collection inside a window only lowers it.
+    let best = Infinity;
+    for (let r = 0; r < 4; r++) {
+      const before = process.memoryUsage().heapUsed;
+      calls(3000);
+      best = Math.min(best, (process.memoryUsage().heapUsed - before) / 9000);
+    }
+    expect(best).toBeLessThan(4);
+  });
+
   it('refuse operands shorter than the product needs instead of reading other arrays in the arena', () => {
     const w = make();
     const a = w.alloc(6), b = w.alloc(6), c = w.alloc(4);
