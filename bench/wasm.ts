@@ -31,6 +31,7 @@ function times(fn: () => void, reps: number, warm = 2): number[] {
 }
 
 type Alloc = (n: number) => Float32Array;
+type Kind = 'gemmNN' | 'gemmTN' | 'gemmNT';
 
 function gflops(k: Kernels, gemm: Gemm, alloc: Alloc, m: number, n: number, kk: number, reps: number): [number, number] {
   const a = fill(alloc(m * kk));
@@ -79,4 +80,11 @@ if (process.argv.includes('--sweep')) {
     row(`${m}×${kk} → ${n}, wasm SIMD zero copy`, kinds(w).map((g) => fmt(gflops(w, g, (x) => w.alloc(x), m, n, kk, reps))));
     row(`${m}×${kk} → ${n}, wasm SIMD copying`, kinds(wasm).map((g) => fmt(gflops(wasm, g, plain, m, n, kk, reps))));
   }
+  // The three products of a dense layer 784 → 256 at batch 128 (W stored [out×in] as in PyTorch).
+  console.log('\ndense 784 → 256, batch 128: forward X·Wᵀ, grad input dZ·W, grad weight dZᵀ·X');
+  row('kernels', ['X·Wᵀ', 'dZ·W', 'dZᵀ·X']);
+  const dense: [Kind, number, number, number][] = [['gemmNT', 128, 256, 784], ['gemmNN', 128, 784, 256], ['gemmTN', 256, 784, 128]];
+  const w = must(createWasmKernels({ arenaFloats: 3 * (128 * 784 + 784 * 256 + 128 * 256 + 16) }));
+  row('TypeScript', dense.map(([g, m, n, kk]) => fmt(gflops(ts, ts[g], plain, m, n, kk, 21))));
+  row('wasm SIMD zero copy', dense.map(([g, m, n, kk]) => fmt(gflops(w, w[g], (x) => w.alloc(x), m, n, kk, 41))));
 }
