@@ -1,6 +1,14 @@
 /**
  * WebAssembly SIMD kernels generated at run time by a small emitter of our own (no toolchain,
- * no native addon): `createWasmKernels` returns a `Kernels` table, or `null` without SIMD.
+ * no native addon; Node 20 and browsers): `createWasmKernels` returns a `Kernels` table, or
+ * `null` without SIMD (then use the TypeScript `createKernels`).
+ *
+ * Adopting them in a plan: create the table once, allocate every float32 buffer a product
+ * reads or writes (parameters, gradients, activations, saved values, scratch) with `alloc`
+ * before handing any of them out, sized so the arena never grows (`arenaFloats`); then every
+ * product runs in place. Buffers outside the kernel memory still work, through a copy.
+ * `packSize` stays the TypeScript one (float64 operands run on the TypeScript kernels and need
+ * it); float32 products ignore `pack`.
  */
 export { createWasmKernels, wasmSimdSupported } from './kernels.js';
 export type { WasmKernelOptions, WasmKernels } from './kernels.js';
