@@ -12,6 +12,7 @@
  */
 import type { Code } from './code.js';
 import { ModuleBuilder } from './module.js';
+import type { MemoryImport } from './module.js';
 
 /** Tile and block sizes of a generated module. */
 export interface GemmShape {
@@ -36,7 +37,7 @@ export interface GemmShape {
  * --sweep`). No unrolling: V8's TurboFan hoists every load of an unrolled body to the top of
  * the iteration, which runs out of xmm registers and spills accumulators. FMA where the engine
  * has relaxed SIMD (Chromium; Node 20 only with `--experimental-wasm-relaxed-simd`): 1024³
- * goes from ~40 to ~47 GFLOP/s. Relaxed `madd` may round once or twice depending on the
+ * goes from ~40 to ~44-47 GFLOP/s. Relaxed `madd` may round once or twice depending on the
  * hardware, so results are reproducible on one machine, not across machines; pass
  * `fma: false` for the unfused kernel everywhere.
  */
@@ -247,7 +248,7 @@ function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; pa
  * `b + p·rsB + j·csB`, (i, j) of C at `c + i·ldc + 4j`; `packA`, `packB`, `tile` are
  * scratch of `4·mc·kc`, `4·kc·nc` and `4·mr·nr` bytes (see `gemmScratchBytes`). `k` must be ≥ 1.
  */
-export function gemmModuleBytes(s: GemmShape, memory: { minPages: number; maxPages?: number; shared?: boolean }): Uint8Array<ArrayBuffer> {
+export function gemmModuleBytes(s: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (s.nr % 4 !== 0 || s.mc % s.mr !== 0 || s.nc % s.nr !== 0) throw new Error('gemmModuleBytes: bad tile shape');
   const mb = new ModuleBuilder(memory);
   const i32 = (n: number): 'i32'[] => new Array<'i32'>(n).fill('i32');
