@@ -14,3 +14,7 @@ export { createWasmKernels, wasmSimdSupported } from './kernels.js';
 export type { WasmKernelOptions, WasmKernels } from './kernels.js';
 export { DEFAULT_SHAPE, gemmModuleBytes, gemmScratchBytes } from './gemm.js';
 export type { GemmShape } from './gemm.js';
+export { ModuleBuilder } from './module.js';
+export type { MemoryImport } from './module.js';
+export { Code } from './code.js';
+export type { ValType } from './code.js';
