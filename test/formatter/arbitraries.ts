@@ -1,7 +1,27 @@
 import fc from 'fast-check';
 import { print } from '../../src/ast/print.js';
 import { parse } from '../../src/parser/index.js';
+import type { Decl, Program } from '../../src/ast/types.js';
 import { programArb } from '../arbitraries/program.js';
+
+/** The longest program (as printed) that the formatter properties format, in characters. */
+const maxProgramChars = 1200;
+
+/**
+ * Random well-formed programs of at most {@link maxProgramChars} printed characters: the leading
+ * declarations of a random program that fit. Formatting is the cost of each run, and without the
+ * bound a few programs of several kilobytes took most of the time of a property.
+ */
+export const boundedProgramArb: fc.Arbitrary<Program> = programArb.map((program) => {
+  const decls: Decl[] = [];
+  let chars = 0;
+  for (const decl of program.decls) {
+    chars += print({ ...program, decls: [decl] }).length;
+    if (chars > maxProgramChars) break;
+    decls.push(decl);
+  }
+  return { ...program, decls };
+});
 
 /** One comment and what follows it: a line break after a line comment, a space after a block comment. */
 const commentArb = fc.oneof(
@@ -14,13 +34,13 @@ const commentArb = fc.oneof(
 const beforeArb = fc.constantFrom(' ', '\n', '  ', '\n\n', ' \n');
 
 /**
- * `.nn` source text with comments in random places: a random well-formed program (printed by the
+ * `.nn` source text with comments in random places: a random well-formed program (bounded, printed by the
  * canonical printer) with line comments (`// ...` and a line break) and block comments
  * (`/* ... *\/`, some spanning lines) inserted between random tokens, before the first token
  * and after the last. Comments never change what a file means, so the text parses to the same
  * AST as the program.
  */
-export const commentedSourceArb: fc.Arbitrary<string> = programArb.chain((program) => {
+export const commentedSourceArb: fc.Arbitrary<string> = boundedProgramArb.chain((program) => {
   const text = print(program);
   const cuts = [0, ...parse(text).tokens.map((t) => t.startOffset + t.image.length)];
   // Only the cut points depend on the program: the comment arbitraries are built once, outside

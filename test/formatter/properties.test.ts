@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { print } from '../../src/ast/print.js';
 import { format } from '../../src/formatter/index.js';
 import { parse } from '../../src/parser/index.js';
-import { programArb, stripRanges } from '../arbitraries/program.js';
-import { commentedSourceArb } from './arbitraries.js';
+import { stripRanges } from '../arbitraries/program.js';
+import { boundedProgramArb, commentedSourceArb } from './arbitraries.js';
 
 const runs = { numRuns: 100 };
 
@@ -61,7 +61,7 @@ describe('formatter properties', () => {
 
   it('keeps lines within the print width wherever a break was possible', async () => {
     await fc.assert(
-      fc.asyncProperty(programArb, fc.integer({ min: 20, max: 60 }), async (program, printWidth) => {
+      fc.asyncProperty(boundedProgramArb, fc.integer({ min: 20, max: 60 }), async (program, printWidth) => {
         const out = await format(print(program), { printWidth });
         for (const line of out.split('\n')) {
           // Code points: prettier counts a wide character as 2 columns, so it never fits more than this.
