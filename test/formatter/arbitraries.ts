@@ -23,21 +23,23 @@ export const boundedProgramArb: fc.Arbitrary<Program> = programArb.map((program)
   return { ...program, decls };
 });
 
-/** One comment and what follows it: a line break after a line comment, a space after a block comment. */
+/** One comment and what follows it: a line break after a line comment, a space or nothing after a block comment. */
 const commentArb = fc.oneof(
   fc.stringMatching(/^[ a-z0-9.,:()]{0,12}$/).map((body) => ({ text: `//${body}`, after: '\n' })),
   fc.stringMatching(/^[ a-z0-9.,:()]{0,12}$/).map((body) => ({ text: `/*${body}*/`, after: ' ' })),
   fc.tuple(fc.stringMatching(/^[a-z ]{0,6}$/), fc.stringMatching(/^[a-z ]{0,6}$/)).map(([a, b]) => ({ text: `/*${a}\n${b}*/`, after: ' ' })),
+  fc.stringMatching(/^[a-z ]{0,6}$/).map((body) => ({ text: `/*${body}*/`, after: '' })),
 );
 
 // Never glued to the text before: after a `/` operator, `/*` would read as `//*`.
-const beforeArb = fc.constantFrom(' ', '\n', '  ', '\n\n', ' \n');
+const beforeArb = fc.constantFrom(' ', '\n', '  ', '\n\n', ' \n', '\t', '\r\n');
 
 /**
- * `.nn` source text with comments in random places: a random well-formed program (bounded, printed by the
- * canonical printer) with line comments (`// ...` and a line break) and block comments
- * (`/* ... *\/`, some spanning lines) inserted between random tokens, before the first token
- * and after the last. Comments never change what a file means, so the text parses to the same
+ * `.nn` source text with comments in random places: a random well-formed program (bounded,
+ * printed by the canonical printer) with line comments (`// ...` and a line break) and block
+ * comments (`/* ... *\/`, some spanning lines, some glued to the next token) inserted between
+ * random tokens, before the first token and after the last, each after spaces, a tab or (LF or
+ * CRLF) line breaks. Comments never change what a file means, so the text parses to the same
  * AST as the program.
  */
 export const commentedSourceArb: fc.Arbitrary<string> = boundedProgramArb.chain((program) => {
