@@ -6,6 +6,7 @@
  */
 import type { Plan } from '../planner/types.js';
 import { CodeWriter, commentText, lit, type Flavor } from './code.js';
+import { tanhHelper, usesTanh } from './dense.js';
 import {
   backwardLines, bindInputs, declareBackward, declarePhase, forwardLines, Names, setBatchLines,
 } from './steps.js';
@@ -116,6 +117,7 @@ export function emitBuild(plan: Plan, flavor: Flavor): string {
   // views are declared once the steps have named them
   for (const d of bodyNames.viewDecls) w.line(d);
   for (const l of body.text().trimEnd().split('\n')) w.line(l);
+  if (usesTanh(plan.train.forward) || usesTanh(plan.eval.forward)) tanhHelper(w);
   w.line(`let curN = -1;`);
   w.line(`let lastN = 0;`);
   w.line(`let actLayer${w.t('string | null')} = null;`);
