@@ -22,6 +22,7 @@ function declareStorage(w: CodeWriter, plan: Plan): void {
   w.line(`const EMPTY = new Float32Array(0);`);
   w.line(`const SEED = new Float32Array([1]);`);
   w.line(`const GN = new Float64Array(${plan.paramLayers.length});`);
+  w.line(`const LSE = new Float64Array(${plan.capacity});`);
   w.line(`const root = rt.createRng(seed);`);
   w.line(`const initRng = root.fork(0);`);
   w.line(`const dropRng = root.fork(1);`);
@@ -77,9 +78,7 @@ function evalFunctions(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<
   bindInputs(w, names, ids, 'E', false);
   forwardLines(w, names, ids, 'E', lossIndex);
   w.open('if (y !== null)');
-  ids.slice(lossIndex).forEach(({ id, step }) => step.inputs.forEach((r, j) => {
-    if (r.kind === 'y') w.line(`in_${id}[${j}] = y;`);
-  }));
+  bindInputs(w, names, ids.slice(lossIndex), 'E', true);
   forwardLines(w, names, ids.slice(lossIndex), 'E', ids.length - lossIndex);
   w.close();
   w.close();

@@ -16,7 +16,7 @@ export class CodeWriter {
 
   /** Opens a block with `head {`; `close()` ends it. */
   open(head: string): this {
-    this.line(`${head} {`);
+    this.line(head === '' ? '{' : `${head} {`);
     this.depth++;
     return this;
   }

@@ -6,10 +6,11 @@
 import type { BackwardStep, ForwardStep, PhasePlan, Ref } from '../planner/types.js';
 import { CodeWriter, commentText, lit } from './code.js';
 import { denseBackward, denseForward } from './dense.js';
+import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from './loss.js';
 
 /** Steps emitted as direct kernel calls and loops (no operand arrays, attributes or workspace). */
 function isDirect(step: ForwardStep): boolean {
-  return step.node.op === 'linear';
+  return step.node.op === 'linear' || step.node.op === 'softmax_cross_entropy';
 }
 
 /** Names of the storage of one phase (`S` training, `E` inference) and of the flat views. */
@@ -118,10 +119,9 @@ export function bindInputs(w: CodeWriter, names: Names, ids: readonly StepIds[],
 /** The forward calls of a phase; dropout noise is drawn from the dropout stream first. */
 export function forwardLines(w: CodeWriter, names: Names, ids: readonly StepIds[], prefix: 'S' | 'E', upTo: number): void {
   for (const { id, step } of ids.slice(0, upTo)) {
-    if (isDirect(step)) {
-      denseForward(w, step, prefix);
-      continue;
-    }
+    if (step.node.op === 'linear') denseForward(w, step, prefix);
+    else if (step.node.op === 'softmax_cross_entropy') softmaxCrossEntropyForward(w, step, prefix);
+    if (isDirect(step)) continue;
     w.line(`// ${commentText(step.node.layer)}: ${step.node.op}`);
     if (step.noise) {
       const u = names.ref(step.noise, prefix);
@@ -178,10 +178,9 @@ export function backwardLines(
   }
   for (const z of zero) w.line(`G.fill(0, ${z.offset}, ${z.end});`);
   for (const b of steps) {
-    if (isDirect(b.forward)) {
-      denseBackward(w, b, assign);
-      continue;
-    }
+    if (b.forward.node.op === 'linear') denseBackward(w, b, assign);
+    else if (b.forward.node.op === 'softmax_cross_entropy') softmaxCrossEntropyBackward(w, b, assign);
+    if (isDirect(b.forward)) continue;
     const id = idOf.get(b.forward) as string;
     w.line(`// ${commentText(b.forward.node.layer)}: ${b.forward.node.op} (backward)`);
     for (const z of b.zero) w.line(`${names.ref(z, 'S')}.fill(0, 0, ${names.live(z)});`);
