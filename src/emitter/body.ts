@@ -1,5 +1,5 @@
 /**
- * The plan's code: `function build(seed)` creating storage, initializing parameters from the
+ * The plan's code: `function build(seed, kernels?)` creating storage, initializing parameters from the
  * seed, and returning the plan object (train step, evaluate, predict, monitors, state, weights).
  * The same text serves the standalone TypeScript module and, without annotations, the
  * in-process plan (one execution path).

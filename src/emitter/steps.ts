@@ -1,7 +1,8 @@
 /**
- * Emission of the step lists: storage declarations, per-node operand arrays, workspaces and
- * attributes (cached per batch size, so a step allocates nothing once each size has been seen),
- * and the forward and backward calls, each a direct call of one op's function.
+ * Emission of the step lists. Dense layers and the softmax cross-entropy are written out as
+ * kernel-table calls and loops with literal sizes (`dense.ts`, `loss.ts`); every other op is a
+ * call of its op-table function with operand arrays, a workspace and attributes declared once
+ * (cached per batch size), so no step allocates once each batch size has been seen.
  */
 import type { BackwardStep, ForwardStep, PhasePlan, Ref } from '../planner/types.js';
 import { CodeWriter, commentText, lit } from './code.js';
