@@ -6,19 +6,35 @@
  */
 import type { Plan } from '../planner/types.js';
 import { CodeWriter, commentText, lit, type Flavor } from './code.js';
+import { arenaFloats, inputFeedsProduct, KERNELS_TYPE } from './arena.js';
 import { tanhHelper, usesTanh } from './dense.js';
 import {
   backwardLines, bindInputs, declareBackward, declarePhase, forwardLines, Names, setBatchLines,
 } from './steps.js';
 
 function declareStorage(w: CodeWriter, plan: Plan): void {
+  const inputSize = plan.inputShape.reduce((a, b) => a * b, 1);
   w.line(`// the kernel table: every matrix product below goes through it, so another table swaps them all`);
-  w.line(`const K = kernels ?? rt.createKernels("float32");`);
+  w.line(`const K${w.t(KERNELS_TYPE)} = kernels ?? rt.createKernels("float32");`);
   w.line(`const ops = rt.createOps(K);`);
-  w.line(`const P = new Float32Array(${plan.paramCount});`);
-  w.line(`const G = new Float32Array(${plan.paramCount});`);
-  w.line(`const B = new Float32Array(${plan.bufferCount});`);
-  w.line(`const SCRATCH = new Float32Array(${plan.scratch});`);
+  w.line(`// float32 storage: with a table that allocates (WebAssembly), views of one arena in its memory, so`);
+  w.line(`// every product runs in place; plain arrays otherwise. Offsets stay multiples of 4 floats (16 bytes).`);
+  w.line(`const ARENA${w.t('Float32Array | null')} = K.alloc !== undefined ? K.alloc(${arenaFloats(plan)}) : null;`);
+  w.line(`let arenaTop = 0;`);
+  w.open(`function f32(size${w.t('number')})${w.t('Float32Array')}`);
+  w.line('if (ARENA === null) return new Float32Array(size);');
+  w.line('const v = ARENA.subarray(arenaTop, arenaTop + size);');
+  w.line('arenaTop += Math.ceil(size / 4) * 4;');
+  w.line('return v;');
+  w.close();
+  w.line(`const P = f32(${plan.paramCount});`);
+  w.line(`const G = f32(${plan.paramCount});`);
+  w.line(`const B = f32(${plan.bufferCount});`);
+  w.line(`const SCRATCH = f32(${plan.scratch});`);
+  if (inputFeedsProduct(plan)) {
+    w.line(`// the input is copied into the arena once per call, so the first layer's products run in place too`);
+    w.line(`const XIN = ARENA === null ? null : f32(${plan.capacity * inputSize});`);
+  }
   w.line(`const EMPTY = new Float32Array(0);`);
   w.line(`const SEED = new Float32Array([1]);`);
   w.line(`const GN = new Float64Array(${plan.paramLayers.length});`);
@@ -41,6 +57,16 @@ function declareStorage(w: CodeWriter, plan: Plan): void {
   }
 }
 
+/** With an arena, copies the live input into it and uses the copy from here on (a loop: nothing allocated). */
+function stageInput(w: CodeWriter, plan: Plan): void {
+  if (!inputFeedsProduct(plan)) return;
+  const inputSize = plan.inputShape.reduce((a, b) => a * b, 1);
+  w.open('if (XIN !== null)');
+  w.line(`for (let i = 0, m = n * ${inputSize}; i < m; i++) XIN[i] = x[i];`);
+  w.line('x = XIN;');
+  w.close();
+}
+
 function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<typeof declarePhase>): void {
   const t = plan.train;
   w.line('// trainStep returns this one object, updated in place by every call (no allocation per step)');
@@ -48,6 +74,7 @@ function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<type
   w.open(`function trainStep(x${w.t('Float32Array')}, y${w.t('Float32Array')}, n${w.t('number')})${w.t('rt_StepResult')}`);
   w.line('checkBatch(x, y, n, true);');
   w.line('setBatch(n);');
+  stageInput(w, plan);
   bindInputs(w, names, ids, 'S', true);
   forwardLines(w, names, ids, 'S', ids.length);
   w.line(`const dataLoss = ${names.ref(t.loss, 'S')}[0];`);
@@ -75,6 +102,7 @@ function evalFunctions(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<
   const out = names.ref(e.output, 'E');
   w.open(`function runInference(x${w.t('Float32Array')}, y${w.t('Float32Array | null')}, n${w.t('number')})${w.t('void')}`);
   w.line('setBatch(n);');
+  stageInput(w, plan);
   bindInputs(w, names, ids, 'E', false);
   forwardLines(w, names, ids, 'E', lossIndex);
   w.open('if (y !== null)');
@@ -106,7 +134,7 @@ export function emitBuild(plan: Plan, flavor: Flavor): string {
   const names = new Names(w);
   const inputSize = plan.inputShape.reduce((a, b) => a * b, 1);
   const outputSize = plan.outputShape.reduce((a, b) => a * b, 1);
-  w.open(`function build(seed${w.t('number')}, kernels${w.flavor === 'ts' ? '?: rt.Kernels' : ''})${w.t('CompiledPlan')}`);
+  w.open(`function build(seed${w.t('number')}, kernels${w.flavor === 'ts' ? `?: ${KERNELS_TYPE}` : ''})${w.t('CompiledPlan')}`);
   declareStorage(w, plan);
   const body = new CodeWriter(flavor);
   const bodyNames = new Names(body);
@@ -116,6 +144,7 @@ export function emitBuild(plan: Plan, flavor: Flavor): string {
   // views are declared once the steps have named them
   for (const d of bodyNames.viewDecls) w.line(d);
   for (const l of body.text().trimEnd().split('\n')) w.line(l);
+  w.line(`if (ARENA !== null && arenaTop !== ${arenaFloats(plan)}) throw new Error("plan: arena layout mismatch");`);
   if (usesTanh(plan.train.forward) || usesTanh(plan.eval.forward)) tanhHelper(w);
   w.line(`let curN = -1;`);
   w.line(`let lastN = 0;`);
@@ -127,6 +156,7 @@ export function emitBuild(plan: Plan, flavor: Flavor): string {
   setBatchLines(w, evalIds);
   w.close();
   w.open(`function checkBatch(x${w.t('Float32Array')}, y${w.t('Float32Array | null')}, n${w.t('number')}, withTarget${w.t('boolean')})${w.t('void')}`);
+  w.line('if (ARENA !== null && ARENA.length === 0) throw new Error("plan: the kernel memory grew after this plan was built and its buffers are detached; give every plan its own kernels, created with arenaFloats of at least " + ' + arenaFloats(plan) + ');');
   w.line(`if (!(Number.isInteger(n) && n >= 1 && n <= ${plan.capacity})) throw new RangeError("batch size " + n + " is outside 1.." + ${plan.capacity});`);
   w.line(`if (x.length < n * ${inputSize}) throw new RangeError("x holds " + x.length + " values, expected " + n * ${inputSize});`);
   w.line(`if (withTarget && (y === null || y.length < n * ${plan.targetSize})) throw new RangeError("y holds too few values for " + n + " samples");`);

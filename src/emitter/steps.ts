@@ -79,7 +79,7 @@ interface StepIds {
 /** Declares slots, operand arrays, workspaces and attribute caches of a phase. */
 export function declarePhase(names: Names, phase: PhasePlan, prefix: 'S' | 'E'): StepIds[] {
   const w = names.writer;
-  phase.slots.forEach((size, i) => w.line(`const ${prefix}${i} = new Float32Array(${size});`));
+  phase.slots.forEach((size, i) => w.line(`const ${prefix}${i} = f32(${size});`));
   const ids: StepIds[] = phase.forward.map((step, i) => ({ id: `${prefix.toLowerCase()}${i}`, step }));
   for (const { id, step } of ids) {
     if (isDirect(step)) continue;

@@ -3,10 +3,11 @@
  * evaluated with the runtime passed in (one execution path, no interpreter beside it).
  */
 import type { CheckedModel, CheckedTrain } from '../checker/types.js';
-import { emitPlanCode } from '../emitter/index.js';
+import { arenaFloats, emitPlanCode } from '../emitter/index.js';
 import { assertTensorsMatch, decodeSafetensors, encodeSafetensors } from '../io/safetensors.js';
 import * as runtime from '../runtime/index.js';
 import type { Kernels } from '../runtime/kernels/types.js';
+import type { Plan } from '../planner/types.js';
 import { compilePlan, type CompileOptions } from './compile.js';
 import type { TrainingPlan } from './types.js';
 
@@ -34,16 +35,44 @@ export function loadPlanCode(code: string): (seed: number, kernels?: Kernels) =>
   return factory(planRuntime());
 }
 
+/** Which kernel table runs a plan's matrix products. */
+export type KernelChoice = 'ts' | 'wasm';
+
+/** The default choice: WebAssembly SIMD where the engine has it, the TypeScript kernels otherwise. */
+export function defaultKernelChoice(): KernelChoice {
+  return runtime.wasmSimdSupported() ? 'wasm' : 'ts';
+}
+
+/**
+ * A kernel table for one plan: `ts` the runtime's TypeScript kernels; `wasm` WebAssembly SIMD
+ * kernels whose arena holds all of the plan's buffers (so the memory never grows), with
+ * unfused multiply-add so a seed gives the same numbers on every machine. Throws when `wasm`
+ * is asked for and the engine has no WebAssembly SIMD.
+ */
+export function createPlanKernels(choice: KernelChoice, plan: Plan): Kernels {
+  if (choice === 'ts') return runtime.createKernels('float32');
+  const k = runtime.createWasmKernels({ arenaFloats: arenaFloats(plan) + ARENA_HEADROOM, shape: { fma: false } });
+  if (k === null) throw new Error('WebAssembly SIMD is not available in this engine; use the TypeScript kernels');
+  return k;
+}
+
+// a few spare floats: the arena is one allocation, so this only guards rounding
+const ARENA_HEADROOM = 64;
+
 /**
  * Compiles a checked (valid) model and train block into a ready training plan, parameters
  * initialized from `seed` (init and dropout draw from separate forks of the seed's generator).
- * `kernels` replaces the runtime's plain TypeScript kernel table for every matrix product.
+ * `kernels` runs every matrix product: a table (one with `alloc` then holds all the plan's
+ * float32 buffers), or a choice for `createPlanKernels`; default the plain TypeScript table.
  */
 export function createTrainingPlan(
-  model: CheckedModel, train: CheckedTrain, options: CompileOptions & { readonly seed: number; readonly kernels?: Kernels },
+  model: CheckedModel, train: CheckedTrain,
+  options: CompileOptions & { readonly seed: number; readonly kernels?: Kernels | KernelChoice },
 ): CompiledTrainingPlan {
-  const code = emitPlanCode(compilePlan(model, train, options), 'js');
-  return loadPlanCode(code)(options.seed, options.kernels);
+  const planned = compilePlan(model, train, options);
+  const code = emitPlanCode(planned, 'js');
+  const k = options.kernels;
+  return loadPlanCode(code)(options.seed, typeof k === 'string' ? createPlanKernels(k, planned) : k);
 }
 
 /** The plan's weights as safetensors bytes. */

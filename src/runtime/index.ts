@@ -10,3 +10,4 @@ export * from './clip.js';
 export * from './regularize.js';
 export * from './schedule.js';
 export { encodeSafetensors, decodeSafetensors, assertTensorsMatch, tensorDifferences } from '../io/safetensors.js';
+export * from './wasm/index.js';

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { interpret } from '../../src/ir/interpret.js';
 import { lower } from '../../src/ir/lower.js';
 import type { IrGraph } from '../../src/ir/types.js';
-import { createTrainingPlan } from '../../src/plan/index.js';
+import { createTrainingPlan, type KernelChoice } from '../../src/plan/index.js';
 import {
-  clip, createDefaultOps, createOptimizer, createRng, isOptimizerName, l2Norm, type ClipName, type FloatArray,
+  clip, createDefaultOps, createOptimizer, createRng, isOptimizerName, l2Norm, wasmSimdSupported, type ClipName, type FloatArray,
 } from '../../src/runtime/index.js';
 import { validProgram } from '../arbitraries/valid-program.js';
 import { batchFor, closeness, compileText } from './helpers.js';
@@ -25,9 +25,9 @@ function evalFlags(graph: IrGraph): IrGraph {
  * The reference: the lowered, unoptimized graph through the runtime's generic autodiff walk, then
  * the runtime's clip and optimizer on flat buffers laid out like the plan's.
  */
-function referenceStep(text: string, n: number, seed: number, capacity: number) {
+function referenceStep(text: string, n: number, seed: number, capacity: number, kernels: KernelChoice) {
   const { model, train } = compileText(text);
-  const plan = createTrainingPlan(model, train, { batchCapacity: capacity, seed });
+  const plan = createTrainingPlan(model, train, { batchCapacity: capacity, seed, kernels });
   const graph = lower(model, train, { batchCapacity: n });
   const params = new Map<string, FloatArray>();
   for (const p of plan.params) params.set(p.name, (p.trainable ? plan.paramData : plan.bufferData).slice(p.offset, p.offset + p.length));
@@ -61,11 +61,14 @@ function referenceStep(text: string, n: number, seed: number, capacity: number) 
   return { plan, graph, ref, result, norms, gotNorms, flatP: masked(flatP), gotP: masked(plan.paramData), buffers, x, y, params };
 }
 
-describe('a compiled plan computes what the plain composition of runtime ops computes', () => {
+// the plain TypeScript kernels, and the WebAssembly SIMD ones where the engine has them
+const choices: KernelChoice[] = wasmSimdSupported() ? ['ts', 'wasm'] : ['ts'];
+
+describe.each(choices)('a compiled plan on the %s kernels computes what the plain composition of runtime ops computes', (kernels) => {
   it('gives the same loss, per-layer gradient norms, updated parameters and running statistics after one step', () => {
     fc.assert(
       fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 4 }), (text, seed, n) => {
-        const r = referenceStep(text, n, seed, n);
+        const r = referenceStep(text, n, seed, n, kernels);
         expect(closeness([r.result.dataLoss], [r.ref.loss], RTOL, ATOL)).toBeLessThanOrEqual(1);
         expect(closeness(r.gotNorms, r.norms, RTOL, ATOL)).toBeLessThanOrEqual(1);
         expect(closeness(r.gotP, r.flatP, RTOL, ATOL)).toBeLessThanOrEqual(1);
@@ -78,7 +81,7 @@ describe('a compiled plan computes what the plain composition of runtime ops com
   it('gives the same numbers when the batch is smaller than the capacity', () => {
     fc.assert(
       fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 3 }), (text, seed, n) => {
-        const r = referenceStep(text, n, seed, n + 3);
+        const r = referenceStep(text, n, seed, n + 3, kernels);
         expect(closeness([r.result.dataLoss], [r.ref.loss], RTOL, ATOL)).toBeLessThanOrEqual(1);
         expect(closeness(r.gotP, r.flatP, RTOL, ATOL)).toBeLessThanOrEqual(1);
       }),
@@ -90,7 +93,7 @@ describe('a compiled plan computes what the plain composition of runtime ops com
     fc.assert(
       fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 4 }), (text, seed, n) => {
         const { model, train } = compileText(text);
-        const plan = createTrainingPlan(model, train, { batchCapacity: 4, seed });
+        const plan = createTrainingPlan(model, train, { batchCapacity: 4, seed, kernels });
         const graph = evalFlags(lower(model, train, { batchCapacity: n }));
         const params = new Map<string, FloatArray>();
         for (const p of plan.params) params.set(p.name, (p.trainable ? plan.paramData : plan.bufferData).slice(p.offset, p.offset + p.length));
