@@ -128,7 +128,7 @@ export const schedules: { readonly [K in ScheduleName]: ScheduleSpec<K> } = {
     'step',
     [
       { name: 'every', type: 'integer', required: true, min: 1, doc: 'Epochs between decays.' },
-      { name: 'gamma', type: 'number', default: 0.1, minExclusive: 0, doc: 'Factor applied every `every` epochs.' },
+      { name: 'gamma', type: 'number', required: true, minExclusive: 0, doc: 'Factor applied every `every` epochs.' },
     ],
     'Multiplies the rate by `gamma` every `every` epochs.',
     'As `torch.optim.lr_scheduler.StepLR(step_size=every, gamma)`.',

@@ -58,6 +58,9 @@ function init<N extends InitializerName>(
   };
 }
 
+/** `gain` of torch's xavier initializers (e.g. 5/3 for tanh, as `calculate_gain`). */
+const xavierGain = { name: 'gain', type: 'number', default: 1, minExclusive: 0, doc: 'Scale factor (torch.nn.init.calculate_gain gives one per activation).' } as const;
+
 const normalPair = { he: 'he_normal', xavier: 'xavier_normal', lecun: 'lecun_normal' } as const;
 const uniformPair = { he: 'he_uniform', xavier: 'xavier_uniform', lecun: 'lecun_uniform' } as const;
 
@@ -93,12 +96,14 @@ export const initializers: { readonly [K in InitializerName]: InitializerSpec<K>
       ],
     },
   ),
-  xavier_normal: init('xavier_normal', 'Glorot normal: std = sqrt(2 / (fan_in + fan_out)).', 'As `torch.nn.init.xavier_normal_` (gain 1). Suits sigmoid and tanh.', (fi, fo) => 2 / (fi + fo), {
+  xavier_normal: init('xavier_normal', 'Glorot normal: std = gain * sqrt(2 / (fan_in + fan_out)).', 'As `torch.nn.init.xavier_normal_(gain)`. Suits sigmoid and tanh.', (fi, fo, a) => (n(a, 'gain', 1) ** 2 * 2) / (fi + fo), {
+    params: [xavierGain],
     aliases: ['glorot_normal'],
     family: 'xavier',
     counterparts: normalPair,
   }),
-  xavier_uniform: init('xavier_uniform', 'Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out)).', 'As `torch.nn.init.xavier_uniform_` (gain 1). The default for weights.', (fi, fo) => 2 / (fi + fo), {
+  xavier_uniform: init('xavier_uniform', 'Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)).', 'As `torch.nn.init.xavier_uniform_(gain)`. The default for weights.', (fi, fo, a) => (n(a, 'gain', 1) ** 2 * 2) / (fi + fo), {
+    params: [xavierGain],
     aliases: ['glorot_uniform'],
     family: 'xavier',
     counterparts: uniformPair,

@@ -31,8 +31,14 @@ export const torchInits: { readonly [K in InitializerName]: Emit } = {
     const std = arg(p, 'std', 0.05);
     return `nn.init.trunc_normal_(${t}, ${pyFloat(mean)}, ${pyFloat(std)}, a=${pyFloat(mean - 2 * std)}, b=${pyFloat(mean + 2 * std)})`;
   },
-  xavier_normal: (t, p) => (flat(p) ? normal(t, Math.sqrt(2 / (p.fanIn + p.fanOut))) : `nn.init.xavier_normal_(${t})`),
-  xavier_uniform: (t, p) => (flat(p) ? uniform(t, Math.sqrt(6 / (p.fanIn + p.fanOut))) : `nn.init.xavier_uniform_(${t})`),
+  xavier_normal: (t, p) => {
+    const gain = arg(p, 'gain', 1);
+    return flat(p) ? normal(t, gain * Math.sqrt(2 / (p.fanIn + p.fanOut))) : `nn.init.xavier_normal_(${t}, gain=${pyFloat(gain)})`;
+  },
+  xavier_uniform: (t, p) => {
+    const gain = arg(p, 'gain', 1);
+    return flat(p) ? uniform(t, gain * Math.sqrt(6 / (p.fanIn + p.fanOut))) : `nn.init.xavier_uniform_(${t}, gain=${pyFloat(gain)})`;
+  },
   he_normal: (t, p) => (flat(p) ? normal(t, Math.sqrt(2 / p.fanIn)) : `nn.init.kaiming_normal_(${t}, mode="fan_in", nonlinearity="relu")`),
   he_uniform: (t, p) => (flat(p) ? uniform(t, Math.sqrt(6 / p.fanIn)) : `nn.init.kaiming_uniform_(${t}, mode="fan_in", nonlinearity="relu")`),
   lecun_normal: (t, p) => (flat(p) ? normal(t, Math.sqrt(1 / p.fanIn)) : `nn.init.kaiming_normal_(${t}, mode="fan_in", nonlinearity="linear")`),
