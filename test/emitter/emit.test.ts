@@ -9,6 +9,7 @@ import type { CheckedModel, CheckedNode } from '../../src/checker/types.js';
 import { emitModule } from '../../src/emitter/index.js';
 import { createTrainingPlan } from '../../src/plan/index.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { wasmSimdSupported, type Kernels } from '../../src/runtime/index.js';
 import { compileText } from '../plan/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -63,6 +64,8 @@ function typecheck(dir: string, files: string[]): void {
 
 interface LoadedModule {
   create(seed: number): ReturnType<typeof createTrainingPlan>;
+  createWithKernels(seed: number, kernels: Kernels): ReturnType<typeof createTrainingPlan>;
+  wasmKernels(): Kernels | null;
   fromWeights(bytes: Uint8Array, file?: string): ReturnType<typeof createTrainingPlan>;
 }
 
@@ -105,6 +108,22 @@ describe('the emitted TypeScript module', () => {
     expect(standalone.evaluate(x, y, 4).loss).toBe(inProcess.evaluate(x, y, 4).loss);
     const restored = mod.fromWeights(inProcess.getWeights());
     expect(Array.from(restored.predict(x, 4))).toEqual(Array.from(inProcess.predict(x, 4)));
+  }, 60_000);
+});
+
+describe.skipIf(!wasmSimdSupported())('the emitted module on WebAssembly kernels', () => {
+  it.each(Object.keys(programs))('%s: createWithKernels(seed, wasmKernels()) gives bit-identical numbers to the in-process plan on wasm', async (name) => {
+    const mod = await load(dir, name);
+    const { model, train } = compiled[name]!;
+    const inProcess = createTrainingPlan(model, train, { batchCapacity: 5, seed: 42, kernels: 'wasm' });
+    const standalone = mod.createWithKernels(42, mod.wasmKernels()!);
+    for (const n of [5, 3]) {
+      const { x, y } = data(inProcess, n, train.loss?.builtin ?? '');
+      expect(standalone.trainStep(x, y, n)).toEqual(inProcess.trainStep(x, y, n));
+    }
+    expect(Array.from(standalone.paramData)).toEqual(Array.from(inProcess.paramData));
+    const { x, y } = data(inProcess, 4, train.loss?.builtin ?? '');
+    expect(standalone.evaluate(x, y, 4).loss).toBe(inProcess.evaluate(x, y, 4).loss);
   }, 60_000);
 });
 

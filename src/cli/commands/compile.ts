@@ -30,25 +30,29 @@ export function planStats(plan: Plan): string {
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'write the optimized training plan of a model as a standalone TypeScript module',
-  usage: `Usage: nn compile FILE [--model M] [-o OUT.ts] [--stats] [--batch N] [--runtime SPEC]
+  usage: `Usage: nn compile FILE [--model M] [-o OUT.ts] [--stats] [--batch N] [--runtime SPEC] [--kernels K]
 
 Lowers the model and its train block, optimizes, plans buffers and writes a TypeScript module
-(importing only the runtime) exporting create(seed), fromWeights(bytes), and the plan's
-trainStep, evaluate, predict and weights. With errors in the file, prints the diagnostics and
+(importing only the runtime) exporting create(seed), createWithKernels(seed, kernels),
+wasmKernels(), fromWeights(bytes), and the plan's trainStep, evaluate, predict and weights. With errors in the file, prints the diagnostics and
 exits 1.
 
   --model M       the model named M (default: the first model with a train block)
   -o OUT.ts       write the module there (atomically); default: stdout
   --stats         print buffer bytes before and after lifetime sharing
   --batch N       the batch capacity (default: the train block's batch)
-  --runtime SPEC  module specifier of the runtime import (default nn-lang/runtime)`,
+  --runtime SPEC  module specifier of the runtime import (default nn-lang/runtime)
+  --kernels K     the kernels of create(seed) and fromWeights: ts (default, TypeScript) or
+                  wasm (WebAssembly SIMD where the engine has it, else TypeScript)`,
   run(argv: readonly string[], io: CliIO): number {
     const { values, positionals } = parseFlags('compile', argv, {
       model: { type: 'string' }, o: { type: 'string', short: 'o' }, out: { type: 'string' }, stats: { type: 'boolean' },
-      batch: { type: 'string' }, runtime: { type: 'string' },
+      batch: { type: 'string' }, runtime: { type: 'string' }, kernels: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UserError('nn compile: expects one FILE. Usage: nn compile FILE [--model M] [-o OUT.ts] [--stats]', 2);
     const file = positionals[0]!;
+    const kernels = values['kernels'] ?? 'ts';
+    if (kernels !== 'ts' && kernels !== 'wasm') throw new UserError(`nn compile: --kernels must be ts or wasm, got '${String(kernels)}'`, 2);
     const result = checkText(readSourceFile(file, io.cwd), file);
     const palette = terminalPalette(io);
     for (const d of result.diagnostics) io.stderr(`${renderDiagnostic(d, result.source, palette)}\n\n`);
@@ -68,7 +72,7 @@ exits 1.
     if (batch === undefined || batch < 1) throw new UserError(`nn compile: batch: full needs the data's size; give the capacity with --batch N`, 2);
     const plan = compilePlan(model, train, { batchCapacity: batch });
     const runtime = typeof values['runtime'] === 'string' ? values['runtime'] : undefined;
-    const { code } = emitPlanModule(plan, runtime);
+    const { code } = emitPlanModule(plan, runtime, kernels);
     const out = typeof values['o'] === 'string' ? values['o'] : typeof values['out'] === 'string' ? values['out'] : undefined;
     if (out !== undefined) {
       writeFileAtomic(resolve(io.cwd, out), code);

@@ -5,7 +5,7 @@ import { loadDataSource } from '../../train/data/files.js';
 import { loadWeights } from '../../train/checkpoint.js';
 import { commandLineSource, labelSpecFor } from '../../train/setup.js';
 import { parseFlags, UserError, type Command } from '../io.js';
-import { loadTarget, readBinaryFile, withDataErrors } from './train.js';
+import { kernelChoice, KERNELS_HELP, loadTarget, readBinaryFile, withDataErrors } from './train.js';
 
 /** Class probabilities from one row of outputs, whatever the model's last activation. */
 export function probabilities(row: ArrayLike<number>, last: string): number[] {
@@ -24,7 +24,7 @@ const round = (x: number): number => Number(x.toPrecision(6));
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'outputs of trained weights for each row of an input file',
-  usage: `Usage: nn predict FILE --weights W --input X.csv [--model M] [--json]
+  usage: `Usage: nn predict FILE --weights W --input X.csv [--model M] [--json] [--kernels K]
 
 Runs the model in evaluation mode on every row of X (CSV; a .json file is read as json(...)),
 after the normalization saved with the weights. A label column named as in the train block is
@@ -32,22 +32,26 @@ dropped if present, so the training file itself is valid input. One output line 
 
   classifier (cross_entropy, binary_cross_entropy): the class name and its probability,
       e.g. "setosa 0.9871"; with --json {"class": "setosa", "probabilities": {"setosa": 0.9871, ...}}
-  otherwise: the outputs separated by commas; with --json {"output": [...]}`,
+  otherwise: the outputs separated by commas; with --json {"output": [...]}
+
+${KERNELS_HELP}`,
   run(argv, io) {
     const { values: v, positionals } = parseFlags('predict', argv, {
       weights: { type: 'string' },
       input: { type: 'string' },
       model: { type: 'string' },
       json: { type: 'boolean' },
+      kernels: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UserError('nn predict: expects one FILE. Usage: nn predict FILE --weights W --input X.csv [--json]', 2);
     if (typeof v['weights'] !== 'string') throw new UserError('nn predict: --weights W is required', 2);
     if (typeof v['input'] !== 'string') throw new UserError('nn predict: --input X.csv is required (the rows to predict)', 2);
     const file = positionals[0]!;
     const json = v['json'] === true;
+    const kernels = kernelChoice('predict', v['kernels']);
     const target = loadTarget('predict', file, v['model'] as string | undefined, io, json);
     const weightsBytes = readBinaryFile(v['weights'], io.cwd, 'weights');
-    const plan = createTrainingPlan(target.model, target.train, { batchCapacity: 256, seed: target.train.seed });
+    const plan = createTrainingPlan(target.model, target.train, { batchCapacity: 256, seed: target.train.seed, kernels });
     const meta = withDataErrors(() => loadWeights(plan, weightsBytes, v['weights'] as string));
     const inputShape = target.model.inputShape ?? undefined;
     const input = withDataErrors(() => {

@@ -4,9 +4,10 @@ import { checkText } from '../../compiler.js';
 import { renderDiagnostic } from '../../diagnostics/index.js';
 import { DataError } from '../../io/data-error.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { createTrainingPlan } from '../../plan/index.js';
+import { createTrainingPlan, defaultKernelChoice, type KernelChoice } from '../../plan/index.js';
 import type { TrainingPlan } from '../../plan/types.js';
 import { createRng } from '../../runtime/random.js';
+import { wasmSimdSupported } from '../../runtime/wasm/index.js';
 import { createSchedule, type ScheduleName } from '../../runtime/schedule.js';
 import { decodeCheckpoint, encodeCheckpoint, encodeWeights, loadWeights } from '../../train/checkpoint.js';
 import { evaluateSamples, initialLoopState, runTraining, type LoopResult, type LoopState } from '../../train/loop.js';
@@ -46,6 +47,18 @@ export function loadTarget(command: string, file: string, wanted: string | undef
   }
 }
 
+/** Help text of `--kernels`, shared by the commands that run a plan. */
+export const KERNELS_HELP = `  --kernels K      ts or wasm: the matrix-product kernels (default wasm, WebAssembly SIMD,
+                   where the engine has it, else ts)`;
+
+/** The `--kernels` value: ts or wasm (an error where WebAssembly SIMD is missing); default wasm where available. */
+export function kernelChoice(command: string, value: unknown): KernelChoice {
+  if (value === undefined) return defaultKernelChoice();
+  if (value !== 'ts' && value !== 'wasm') throw new UserError(`nn ${command}: --kernels must be ts or wasm, got '${String(value)}'`, 2);
+  if (value === 'wasm' && !wasmSimdSupported()) throw new UserError(`nn ${command}: --kernels wasm needs WebAssembly SIMD, which this JavaScript engine lacks; use --kernels ts`, 2);
+  return value;
+}
+
 /** Runs `body`, turning data and weights problems into one-line UserErrors. */
 export function withDataErrors<T>(body: () => T): T {
   try {
@@ -57,7 +70,7 @@ export function withDataErrors<T>(body: () => T): T {
 }
 
 const usage = `Usage: nn train FILE [--model M] [--epochs N] [--seed S] [--weights-in W] [--weights-out W]
-                [--resume CKPT] [--json] [--report R.html] [--test-split F]
+                [--resume CKPT] [--json] [--report R.html] [--test-split F] [--kernels K]
 
 Trains a model as its train block says. Flags override the block.
 
@@ -71,7 +84,8 @@ Trains a model as its train block says. Flags override the block.
   --json           print one JSON object per epoch and nothing else on stdout
   --report R.html  write a self-contained HTML report (curves, gradient norms, warnings)
   --test-split F   hold out a stratified fraction F of the data before training and print
-                   the loss and metrics on it at the end`;
+                   the loss and metrics on it at the end
+${KERNELS_HELP}`;
 
 function defaultWeightsPath(file: string): string {
   return /\.nn$/.test(file) ? file.replace(/\.nn$/, '.safetensors') : `${file}.safetensors`;
@@ -92,6 +106,7 @@ export const trainCommand: Command = {
       json: { type: 'boolean' },
       report: { type: 'string' },
       'test-split': { type: 'string' },
+      kernels: { type: 'string' },
     });
     const v = flags.values;
     if (flags.positionals.length !== 1) throw new UserError('nn train: expects one FILE. Usage: nn train FILE [--model M] [--epochs N] ...', 2);
@@ -103,6 +118,7 @@ export const trainCommand: Command = {
     if (testSplit !== undefined && !(testSplit > 0 && testSplit < 1)) throw new UserError(`nn train: --test-split must be between 0 and 1 (exclusive), got ${testSplit}`, 2);
     if (v['resume'] !== undefined && v['weights-in'] !== undefined) throw new UserError('nn train: --resume and --weights-in cannot be combined (a checkpoint holds the weights)', 2);
     const json = v['json'] === true;
+    const kernels = kernelChoice('train', v['kernels']);
     const target = loadTarget('train', file, v['model'] as string | undefined, io, json);
     const { model, train } = target;
     const epochs = epochsFlag ?? train.epochs;
@@ -118,7 +134,7 @@ export const trainCommand: Command = {
     const weightsInBytes = v['weights-in'] !== undefined ? readBinaryFile(v['weights-in'] as string, io.cwd, 'weights') : undefined;
     let data: PreparedData = withDataErrors(() => prepareTrainingData(target, baseDir, seed, testSplit));
     const batchSize = train.batch === 'full' ? data.train.n : Math.min(train.batch, data.train.n);
-    const plan: TrainingPlan = createTrainingPlan(model, train, { batchCapacity: batchSize, seed });
+    const plan: TrainingPlan = createTrainingPlan(model, train, { batchCapacity: batchSize, seed, kernels });
     const schedule = createSchedule(train.schedule.builtin as ScheduleName, train.schedule.args as never, baseLearningRate(train), epochs);
     const config = {
       epochs,
