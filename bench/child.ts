@@ -1,12 +1,13 @@
 /** What one benchmark child process does: a throughput run, the W1 peak-RSS run, or the allocation run. */
 import { loadTfjs, planStep, tfjsStep, type Framework, type TfjsMode } from './frameworks.js';
 import { allocatedBytesPerStep, measureThroughput, type Step, type TimingOptions } from './measure.js';
+import type { KernelChoice } from '../src/plan/index.js';
 import { workload, type WorkloadId } from './workloads.js';
 
 /** A request from the parent. */
 export type ChildRequest =
   | { readonly kind: 'throughput'; readonly workload: WorkloadId; readonly framework: Framework; readonly timing: TimingOptions; readonly chooseMode: boolean }
-  | { readonly kind: 'rss'; readonly workload: WorkloadId; readonly seconds: number }
+  | { readonly kind: 'rss'; readonly workload: WorkloadId; readonly seconds: number; readonly kernels: KernelChoice }
   | { readonly kind: 'alloc'; readonly workloads: readonly WorkloadId[]; readonly steps: number };
 
 /** The child's answer (one JSON line on stdout). */
@@ -43,7 +44,7 @@ async function throughput(req: Extract<ChildRequest, { kind: 'throughput' }>): P
   const w = workload(req.workload);
   let step: Step;
   let note: string | undefined;
-  if (req.framework === 'plan') step = planStep(w).step;
+  if (req.framework === 'plan' || req.framework === 'plan-wasm') step = planStep(w, req.framework === 'plan' ? 'ts' : 'wasm').step;
   else {
     const tf = await loadTfjs(req.framework === 'tfjs-wasm' ? 'wasm' : 'cpu');
     ({ step, note } = await fastestTfjs(tf, w.id, req.chooseMode));
@@ -54,7 +55,7 @@ async function throughput(req: Extract<ChildRequest, { kind: 'throughput' }>): P
 
 function rss(req: Extract<ChildRequest, { kind: 'rss' }>): ChildResult {
   const baselineRss = process.memoryUsage().rss;
-  const { plan, step } = planStep(workload(req.workload));
+  const { plan, step } = planStep(workload(req.workload), req.kernels);
   const t0 = performance.now();
   while (performance.now() - t0 < req.seconds * 1000) step();
   const planBytes = (plan.paramData.length + plan.bufferData.length) * 4;
@@ -82,6 +83,7 @@ async function alloc(req: Extract<ChildRequest, { kind: 'alloc' }>): Promise<Chi
   for (const id of req.workloads) {
     const w = workload(id);
     await measure(`plan ${id} trainStep`, planStep(w).step);
+    await measure(`plan-wasm ${id} trainStep`, planStep(w, 'wasm').step);
     if (id === req.workloads[0]) {
       const { step } = planStep(w);
       await measure(`control: plan ${id} trainStep + one Float32Array(256)`, () => { step(); held = new Float32Array(256); });

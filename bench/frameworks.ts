@@ -1,31 +1,32 @@
 /**
- * The three contenders of `npm run bench`, each reduced to a synchronous or asynchronous
- * `step()` that trains one batch of synthetic data: our compiled plan, and TensorFlow.js on its
- * WebAssembly (SIMD, one thread) and plain-JS `cpu` backends.
+ * The contenders of `npm run bench`, each reduced to a synchronous or asynchronous `step()` that
+ * trains one batch of synthetic data: our compiled plan on its TypeScript kernels (`plan`) and on
+ * its WebAssembly SIMD kernels (`plan-wasm`), and TensorFlow.js on its WebAssembly (SIMD, one
+ * thread) and plain-JS `cpu` backends.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { checkText } from '../src/compiler.js';
-import { createTrainingPlan, type CompiledTrainingPlan } from '../src/plan/index.js';
+import { createTrainingPlan, type CompiledTrainingPlan, type KernelChoice } from '../src/plan/index.js';
 import type { Step } from './measure.js';
 import { syntheticBatch, type Workload } from './workloads.js';
 
 /** Who runs a workload. */
-export type Framework = 'plan' | 'tfjs-wasm' | 'tfjs-cpu';
-export const FRAMEWORKS: readonly Framework[] = ['plan', 'tfjs-wasm', 'tfjs-cpu'];
+export type Framework = 'plan' | 'plan-wasm' | 'tfjs-wasm' | 'tfjs-cpu';
+export const FRAMEWORKS: readonly Framework[] = ['plan', 'plan-wasm', 'tfjs-wasm', 'tfjs-cpu'];
 
-/** The compiled plan of a workload's `.nn` source (throws with the diagnostics if it does not check). */
-export function buildPlan(w: Workload, seed = 1): CompiledTrainingPlan {
+/** The compiled plan of a workload's `.nn` source on the given kernels (throws with the diagnostics if it does not check). */
+export function buildPlan(w: Workload, seed = 1, kernels: KernelChoice = 'ts'): CompiledTrainingPlan {
   const r = checkText(w.source, `${w.id}.nn`);
   if (r.hasErrors) throw new Error(`${w.id}.nn does not check:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
   const { models, trains } = r.checked.program;
-  return createTrainingPlan(models[0], trains[0], { batchCapacity: w.batch, seed });
+  return createTrainingPlan(models[0], trains[0], { batchCapacity: w.batch, seed, kernels });
 }
 
 /** A step of the plan on one fixed synthetic batch. */
-export function planStep(w: Workload): { step: () => void; plan: CompiledTrainingPlan } {
-  const plan = buildPlan(w);
+export function planStep(w: Workload, kernels: KernelChoice = 'ts'): { step: () => void; plan: CompiledTrainingPlan } {
+  const plan = buildPlan(w, 1, kernels);
   const { x, labels } = syntheticBatch(w);
   return { plan, step: () => void plan.trainStep(x, labels, w.batch) };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPlan, tfjsStep } from '../../bench/frameworks.js';
+import { buildPlan, FRAMEWORKS, tfjsStep } from '../../bench/frameworks.js';
+import { wasmSimdSupported } from '../../src/runtime/index.js';
 import { syntheticBatch, WORKLOADS, workload } from '../../bench/workloads.js';
 
 beforeAll(async () => {
@@ -61,6 +62,14 @@ describe('benchmark workloads', () => {
     const step = tfjsStep(tf, w, 'minimize');
     for (let i = 0; i < 3; i++) await step();
   });
+
+  it.skipIf(!wasmSimdSupported()).each(WORKLOADS.map((w) => [w.id, w] as const))('%s: the plan-wasm column trains the same network as the plan column (first-step loss to float32 tolerance)', (_id, w) => {
+    const { x, labels } = syntheticBatch(w);
+    const ts = buildPlan(w, 1, 'ts').trainStep(x, labels, w.batch).loss;
+    const wasm = buildPlan(w, 1, 'wasm');
+    expect(Math.abs(wasm.trainStep(x, labels, w.batch).loss - ts)).toBeLessThan(1e-4 * (1 + Math.abs(ts)));
+    expect(FRAMEWORKS).toEqual(expect.arrayContaining(['plan', 'plan-wasm']));
+  }, 60_000);
 
   it('W3 clips by global norm, which trainOnBatch cannot, so it refuses that mode', () => {
     expect(() => tfjsStep(tf, workload('W3'), 'trainOnBatch')).toThrow(/global norm/);
