@@ -30,6 +30,8 @@ interface Geometry {
   readonly ckk: number;
   /** Columns of the im2col matrix: outH·outW. */
   readonly ohw: number;
+  /** Elements of one sample's input: C·H·W. */
+  readonly xSize: number;
 }
 
 function geometry(a: Conv2dAttrs): Geometry {
@@ -37,30 +39,47 @@ function geometry(a: Conv2dAttrs): Geometry {
   const w = convAxis(a.width, a.kernelW, a.strideW, a.padding);
   return {
     oh: h.out, ow: w.out, pt: h.padBefore, pl: w.padBefore,
-    ckk: a.inChannels * a.kernelH * a.kernelW, ohw: h.out * w.out,
+    ckk: a.inChannels * a.kernelH * a.kernelW, ohw: h.out * w.out, xSize: a.inChannels * a.height * a.width,
   };
+}
+
+/**
+ * The output columns `j` whose input column `j·stride - pad + kj` lies inside `[0, size)`:
+ * `[lo, hi)`, so the copy loops run branch-free and only the margins are zero-filled.
+ */
+function insideLo(out: number, stride: number, pad: number, kj: number): number {
+  return Math.min(out, Math.max(0, Math.ceil((pad - kj) / stride)));
+}
+
+function insideHi(out: number, stride: number, pad: number, kj: number, size: number): number {
+  return Math.max(insideLo(out, stride, pad, kj), Math.min(out, Math.floor((size - 1 + pad - kj) / stride) + 1));
 }
 
 /** Unfolds sample `x[xo..]` (C×H×W) into `col` (C·kh·kw × outH·outW), zeros where padded. */
 function im2col(a: Conv2dAttrs, g: Geometry, x: FloatArray, xo: number, col: FloatArray, co: number): void {
   const { height: H, width: W, kernelH: KH, kernelW: KW, strideH: SH, strideW: SW } = a;
+  const { oh, ow } = g;
   let o = co;
   for (let c = 0; c < a.inChannels; c++) {
     const xc = xo + c * H * W;
     for (let ki = 0; ki < KH; ki++) {
       for (let kj = 0; kj < KW; kj++) {
-        for (let i = 0; i < g.oh; i++) {
+        const lo = insideLo(ow, SW, g.pl, kj);
+        const hi = insideHi(ow, SW, g.pl, kj, W);
+        const shift = kj - g.pl;
+        for (let i = 0; i < oh; i++) {
           const r = i * SH - g.pt + ki;
           if (r < 0 || r >= H) {
-            col.fill(0, o, o + g.ow);
-            o += g.ow;
+            col.fill(0, o, o + ow);
+            o += ow;
             continue;
           }
-          const xr = xc + r * W;
-          for (let j = 0; j < g.ow; j++) {
-            const s = j * SW - g.pl + kj;
-            col[o++] = s >= 0 && s < W ? x[xr + s] : 0;
-          }
+          const xr = xc + r * W + shift;
+          for (let j = 0; j < lo; j++) col[o + j] = 0;
+          if (SW === 1) for (let j = lo; j < hi; j++) col[o + j] = x[xr + j];
+          else for (let j = lo; j < hi; j++) col[o + j] = x[xr + j * SW];
+          for (let j = hi; j < ow; j++) col[o + j] = 0;
+          o += ow;
         }
       }
     }
@@ -70,33 +89,62 @@ function im2col(a: Conv2dAttrs, g: Geometry, x: FloatArray, xo: number, col: Flo
 /** Adds the im2col-shaped `col` back into sample `gx[xo..]` (the adjoint of im2col). */
 function col2imAdd(a: Conv2dAttrs, g: Geometry, col: FloatArray, co: number, gx: FloatArray, xo: number): void {
   const { height: H, width: W, kernelH: KH, kernelW: KW, strideH: SH, strideW: SW } = a;
+  const { oh, ow } = g;
   let o = co;
   for (let c = 0; c < a.inChannels; c++) {
     const xc = xo + c * H * W;
     for (let ki = 0; ki < KH; ki++) {
       for (let kj = 0; kj < KW; kj++) {
-        for (let i = 0; i < g.oh; i++) {
+        const lo = insideLo(ow, SW, g.pl, kj);
+        const hi = insideHi(ow, SW, g.pl, kj, W);
+        const shift = kj - g.pl;
+        for (let i = 0; i < oh; i++) {
           const r = i * SH - g.pt + ki;
-          if (r < 0 || r >= H) {
-            o += g.ow;
-            continue;
+          if (r >= 0 && r < H) {
+            const xr = xc + r * W + shift;
+            if (SW === 1) for (let j = lo; j < hi; j++) gx[xr + j] += col[o + j];
+            else for (let j = lo; j < hi; j++) gx[xr + j * SW] += col[o + j];
           }
-          const xr = xc + r * W;
-          for (let j = 0; j < g.ow; j++) {
-            const s = j * SW - g.pl + kj;
-            if (s >= 0 && s < W) gx[xr + s] += col[o];
-            o++;
-          }
+          o += ow;
         }
       }
     }
   }
 }
 
-/** The `conv2d` op built on the given kernels. */
+/** Adds `bias[c]` to each of the `o` channel rows (of `ohw` values) of one sample's output at `yo`. */
+function addBias(y: FloatArray, yo: number, bias: FloatArray, o: number, ohw: number): void {
+  for (let c = 0; c < o; c++) {
+    const bc = bias[c];
+    const start = yo + c * ohw;
+    for (let i = start; i < start + ohw; i++) y[i] += bc;
+  }
+}
+
+/** Bias and relu over one sample's output in one pass (while it is still in cache). */
+function biasRelu(y: FloatArray, yo: number, bias: FloatArray | null, o: number, ohw: number): void {
+  for (let c = 0; c < o; c++) {
+    const bc = bias === null ? 0 : bias[c];
+    const start = yo + c * ohw;
+    for (let i = start; i < start + ohw; i++) {
+      const v = y[i] + bc;
+      y[i] = v > 0 ? v : 0;
+    }
+  }
+}
+
+/**
+ * The `conv2d` op built on the given kernels. The forward keeps every sample's im2col matrix in
+ * `saved` (after the pre-activation, when the activation needs one), so the backward reuses it
+ * for the weight gradient instead of unfolding again. A fused relu is applied per sample in the
+ * forward and differentiated per sample in the backward, into a one-sample buffer.
+ */
 export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
   const outSize = (a: Conv2dAttrs): number => a.batch * a.outChannels * geometry(a).ohw;
-  const dzSize = (a: Conv2dAttrs): number => (a.activation === 'linear' ? 0 : outSize(a));
+  /** Scratch for the pre-activation gradient: one sample's for relu, the whole batch's for other activations. */
+  const dzSize = (a: Conv2dAttrs): number =>
+    a.activation === 'linear' ? 0 : a.activation === 'relu' ? a.outChannels * geometry(a).ohw : outSize(a);
+  const preSize = (a: Conv2dAttrs): number => fusedSavedSize(a.activation, outSize(a));
   return {
     inputs: (a) => [
       { name: 'x', shape: [a.batch, a.inChannels, a.height, a.width], differentiable: true },
@@ -107,7 +155,7 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
       const g = geometry(a);
       return [a.batch, a.outChannels, g.oh, g.ow];
     },
-    savedSize: (a) => fusedSavedSize(a.activation, outSize(a)),
+    savedSize: (a) => preSize(a) + a.batch * geometry(a).ckk * geometry(a).ohw,
     scratchSize: (a) => {
       const { ckk, ohw } = geometry(a);
       const o = a.outChannels;
@@ -116,44 +164,51 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
     forward(a, [x, w, bias], y, ws) {
       const g = geometry(a);
       const o = a.outChannels;
-      const colAt = 0;
-      const packAt = g.ckk * g.ohw;
-      const xSize = a.inChannels * a.height * a.width;
+      const cs = g.ckk * g.ohw;
+      const col = ws.saved;
+      const colAt = preSize(a);
+      const relu = a.activation === 'relu';
+      const b0 = a.bias ? bias : null;
       for (let b = 0; b < a.batch; b++) {
-        im2col(a, g, x, b * xSize, ws.scratch, colAt);
+        const co = colAt + b * cs;
+        im2col(a, g, x, b * g.xSize, col, co);
         const yo = b * o * g.ohw;
-        k.gemmNN(o, g.ohw, g.ckk, w, 0, ws.scratch, colAt, y, yo, false, ws.scratch, packAt);
-        if (a.bias) {
-          for (let c = 0; c < o; c++) {
-            const bc = bias[c];
-            const start = yo + c * g.ohw;
-            for (let i = start; i < start + g.ohw; i++) y[i] += bc;
-          }
-        }
+        k.gemmNN(o, g.ohw, g.ckk, w, 0, col, co, y, yo, false, ws.scratch, 0);
+        if (relu) biasRelu(y, yo, b0, o, g.ohw);
+        else if (b0 !== null) addBias(y, yo, b0, o, g.ohw);
       }
-      applyFused(a.activation, a.alpha, y, ws.saved, outSize(a));
+      if (!relu) applyFused(a.activation, a.alpha, y, ws.saved, outSize(a));
     },
-    backward(a, [x, w], y, gy, [gx, gw, gb], ws) {
+    backward(a, [, w], y, gy, [gx, gw, gb], ws) {
       const g = geometry(a);
       const o = a.outChannels;
-      const dz = preActivationGrad(a.activation, a.alpha, ws.saved, y, gy, ws.scratch, outSize(a));
-      const colAt = dzSize(a);
-      const packAt = colAt + g.ckk * g.ohw;
-      const xSize = a.inChannels * a.height * a.width;
+      const n = o * g.ohw;
+      const cs = g.ckk * g.ohw;
+      const relu = a.activation === 'relu';
+      const col = ws.saved;
+      const colAt = preSize(a);
+      const sc = ws.scratch;
+      const full = relu ? sc : preActivationGrad(a.activation, a.alpha, ws.saved, y, gy, sc, outSize(a));
+      const gcolAt = dzSize(a);
+      const packAt = gcolAt + cs;
       for (let b = 0; b < a.batch; b++) {
-        const yo = b * o * g.ohw;
-        if (gw) {
-          im2col(a, g, x, b * xSize, ws.scratch, colAt);
-          k.gemmNT(o, g.ckk, g.ohw, dz, yo, ws.scratch, colAt, gw, 0, true, ws.scratch, packAt);
+        const yo = b * n;
+        let dz = full;
+        let dzo = yo;
+        if (relu) {
+          for (let i = 0; i < n; i++) sc[i] = y[yo + i] > 0 ? gy[yo + i] : 0;
+          dz = sc;
+          dzo = 0;
         }
+        if (gw) k.gemmNT(o, g.ckk, g.ohw, dz, dzo, col, colAt + b * cs, gw, 0, true, sc, packAt);
         if (gx) {
-          k.gemmTN(g.ckk, g.ohw, o, w, 0, dz, yo, ws.scratch, colAt, false, ws.scratch, packAt);
-          col2imAdd(a, g, ws.scratch, colAt, gx, b * xSize);
+          k.gemmTN(g.ckk, g.ohw, o, w, 0, dz, dzo, sc, gcolAt, false, sc, packAt);
+          col2imAdd(a, g, sc, gcolAt, gx, b * g.xSize);
         }
         if (a.bias && gb) {
           for (let c = 0; c < o; c++) {
             let s = 0;
-            const start = yo + c * g.ohw;
+            const start = dzo + c * g.ohw;
             for (let i = start; i < start + g.ohw; i++) s += dz[i];
             gb[c] += s;
           }
