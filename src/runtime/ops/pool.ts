@@ -1,5 +1,4 @@
 /** `maxpool2d` and `avgpool2d`: no padding, floor mode, as PyTorch's defaults. */
-import type { FloatArray } from '../tensor.js';
 import { convAxis } from './conv.js';
 import type { InputSpec, OpSpec, Pool2dAttrs } from './types.js';
 
@@ -13,43 +12,77 @@ const poolInputs = (a: Pool2dAttrs): InputSpec[] => [
 
 const poolShape = (a: Pool2dAttrs): number[] => [a.batch, a.channels, ...outHW(a)];
 
-/** Index (into x) of the first maximum of the window of output (plane p, row i, column j). */
-function argmaxWindow(a: Pool2dAttrs, x: FloatArray, plane: number, i: number, j: number): number {
-  let best = plane + i * a.strideH * a.width + j * a.strideW;
-  let max = x[best];
-  for (let ki = 0; ki < a.kernelH; ki++) {
-    const row = plane + (i * a.strideH + ki) * a.width + j * a.strideW;
-    for (let kj = 0; kj < a.kernelW; kj++) {
-      if (x[row + kj] > max) {
-        max = x[row + kj];
-        best = row + kj;
-      }
-    }
-  }
-  return best;
-}
-
-/** Max pooling; the gradient goes to the first maximum of each window (ties: the earliest). */
+/**
+ * Max pooling; the gradient goes to the first maximum of each window (ties: the earliest). The
+ * forward saves, per output, where its maximum sits relative to the window's top-left corner
+ * (`ki·width + kj`: small integers, exact in any float dtype), so the backward is a scatter.
+ */
 export const maxpool2d: OpSpec<Pool2dAttrs> = {
   inputs: poolInputs,
   outputShape: poolShape,
-  savedSize: () => 0,
-  scratchSize: () => 0,
-  forward(a, [x], y) {
+  savedSize: (a) => {
     const [oh, ow] = outHW(a);
+    return a.batch * a.channels * oh * ow;
+  },
+  scratchSize: () => 0,
+  forward(a, [x], y, ws) {
+    const [oh, ow] = outHW(a);
+    const { height: H, width: W, strideH: SH, strideW: SW, kernelH: KH, kernelW: KW } = a;
+    const arg = ws.saved;
     let o = 0;
+    if (KH === 2 && KW === 2 && SH === 2 && SW === 2) {
+      for (let p = 0; p < a.batch * a.channels; p++) {
+        const plane = p * H * W;
+        for (let i = 0; i < oh; i++) {
+          let r0 = plane + 2 * i * W;
+          for (let j = 0; j < ow; j++, r0 += 2) {
+            let m = x[r0];
+            let at = 0;
+            const v1 = x[r0 + 1], v2 = x[r0 + W], v3 = x[r0 + W + 1];
+            if (v1 > m) { m = v1; at = 1; }
+            if (v2 > m) { m = v2; at = W; }
+            if (v3 > m) { m = v3; at = W + 1; }
+            y[o] = m;
+            arg[o++] = at;
+          }
+        }
+      }
+      return;
+    }
     for (let p = 0; p < a.batch * a.channels; p++) {
-      const plane = p * a.height * a.width;
-      for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) y[o++] = x[argmaxWindow(a, x, plane, i, j)];
+      const plane = p * H * W;
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) {
+          const corner = plane + i * SH * W + j * SW;
+          let m = x[corner];
+          let at = 0;
+          for (let ki = 0; ki < KH; ki++) {
+            for (let kj = 0; kj < KW; kj++) {
+              const off = ki * W + kj;
+              if (x[corner + off] > m) {
+                m = x[corner + off];
+                at = off;
+              }
+            }
+          }
+          y[o] = m;
+          arg[o++] = at;
+        }
+      }
     }
   },
-  backward(a, [x], _y, gy, [gx]) {
+  backward(a, _x, _y, gy, [gx], ws) {
     if (!gx) return;
     const [oh, ow] = outHW(a);
+    const { height: H, width: W, strideH: SH, strideW: SW } = a;
+    const arg = ws.saved;
     let o = 0;
     for (let p = 0; p < a.batch * a.channels; p++) {
-      const plane = p * a.height * a.width;
-      for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) gx[argmaxWindow(a, x, plane, i, j)] += gy[o++];
+      const plane = p * H * W;
+      for (let i = 0; i < oh; i++) {
+        const row = plane + i * SH * W;
+        for (let j = 0; j < ow; j++, o++) gx[row + j * SW + arg[o]] += gy[o];
+      }
     }
   },
 };
