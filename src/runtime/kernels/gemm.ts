@@ -131,21 +131,50 @@ export function createGemmKernels(): Kernels {
     }
   }
 
-  /** Unpacked product for tiny shapes: row i of C accumulates a(i,p)·(row p of B). */
+  /**
+   * Unpacked product for tiny shapes. When B is stored transposed (`csB !== 1`, so its rows are
+   * C's columns) each C element is a dot product of two contiguous runs; otherwise row i of C
+   * takes a(i,p)·(row p of B) for each p, the first p assigning when not accumulating (no
+   * separate clearing pass).
+   */
   function direct(
     m: number, n: number, k: number,
     a: FloatArray, aOff: number, rsA: number, csA: number,
     b: FloatArray, bOff: number, rsB: number, csB: number,
     c: FloatArray, cOff: number, accumulate: boolean,
   ): void {
+    if (csB !== 1 && rsB === 1) {
+      for (let i = 0; i < m; i++) {
+        const ci = cOff + i * n;
+        const ai = aOff + i * rsA;
+        for (let j = 0; j < n; j++) {
+          const bj = bOff + j * csB;
+          let s = 0;
+          if (csA === 1) for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+          else for (let p = 0; p < k; p++) s += a[ai + p * csA] * b[bj + p];
+          c[ci + j] = accumulate ? c[ci + j] + s : s;
+        }
+      }
+      return;
+    }
     for (let i = 0; i < m; i++) {
       const ci = cOff + i * n;
-      if (!accumulate) c.fill(0, ci, ci + n);
       const ai = aOff + i * rsA;
-      for (let p = 0; p < k; p++) {
+      if (k === 0) {
+        if (!accumulate) c.fill(0, ci, ci + n);
+        continue;
+      }
+      let p = 0;
+      if (!accumulate) {
+        const av = a[ai];
+        for (let j = 0; j < n; j++) c[ci + j] = av * b[bOff + j * csB];
+        p = 1;
+      }
+      for (; p < k; p++) {
         const av = a[ai + p * csA];
         const bp = bOff + p * rsB;
-        for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j * csB];
+        if (csB === 1) for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
+        else for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j * csB];
       }
     }
   }
