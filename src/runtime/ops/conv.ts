@@ -34,13 +34,23 @@ interface Geometry {
   readonly xSize: number;
 }
 
+/**
+ * Derived sizes, memoized per attribute object: plans pass the same frozen attributes every
+ * step, so a step allocates no geometry (a pure cache, keyed weakly; never observable).
+ */
+const geometries = new WeakMap<Conv2dAttrs, Geometry>();
+
 function geometry(a: Conv2dAttrs): Geometry {
+  const known = geometries.get(a);
+  if (known) return known;
   const h = convAxis(a.height, a.kernelH, a.strideH, a.padding);
   const w = convAxis(a.width, a.kernelW, a.strideW, a.padding);
-  return {
+  const g: Geometry = {
     oh: h.out, ow: w.out, pt: h.padBefore, pl: w.padBefore,
     ckk: a.inChannels * a.kernelH * a.kernelW, ohw: h.out * w.out, xSize: a.inChannels * a.height * a.width,
   };
+  geometries.set(a, g);
+  return g;
 }
 
 /**

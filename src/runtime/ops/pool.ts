@@ -2,8 +2,15 @@
 import { convAxis } from './conv.js';
 import type { InputSpec, OpSpec, Pool2dAttrs } from './types.js';
 
-function outHW(a: Pool2dAttrs): [number, number] {
-  return [convAxis(a.height, a.kernelH, a.strideH, 'valid').out, convAxis(a.width, a.kernelW, a.strideW, 'valid').out];
+/** Output height and width, memoized per attribute object (no allocation per step; a pure cache). */
+const outSizes = new WeakMap<Pool2dAttrs, readonly [number, number]>();
+
+function outHW(a: Pool2dAttrs): readonly [number, number] {
+  const known = outSizes.get(a);
+  if (known) return known;
+  const hw = [convAxis(a.height, a.kernelH, a.strideH, 'valid').out, convAxis(a.width, a.kernelW, a.strideW, 'valid').out] as const;
+  outSizes.set(a, hw);
+  return hw;
 }
 
 const poolInputs = (a: Pool2dAttrs): InputSpec[] => [
