@@ -12,12 +12,12 @@ import type { CheckedModel, CheckedTrain } from './checker/types.js';
 import { checkText, type FrontEndResult } from './compiler.js';
 import type { Diagnostic } from './diagnostics/types.js';
 import { emitModule } from './emitter/index.js';
-import { createTrainingPlan, type CompiledTrainingPlan } from './plan/index.js';
+import { createTrainingPlan, type CompiledTrainingPlan, type KernelChoice } from './plan/index.js';
 
 export { parse, type ParseResult } from './parser/index.js';
 export { checkText, type FrontEndResult } from './compiler.js';
 export { format, NnSyntaxError, type FormatOptions } from './formatter/index.js';
-export { createTrainingPlan, compilePlan, loadPlanCode, getWeights, setWeights, type CompiledTrainingPlan, type TrainingPlan } from './plan/index.js';
+export { createTrainingPlan, defaultKernelChoice, type KernelChoice, compilePlan, loadPlanCode, getWeights, setWeights, type CompiledTrainingPlan, type TrainingPlan } from './plan/index.js';
 export { emitModule, type EmittedModule, type EmitOptions } from './emitter/index.js';
 export { SourceFile, type Position, type Range } from './source/index.js';
 export { renderDiagnostic, diagnosticToJson, messages, type Diagnostic, type DiagnosticJson, type Fix, type Severity, type TextEdit } from './diagnostics/index.js';
@@ -43,6 +43,11 @@ export interface CompileOptions {
   readonly seed?: number;
   /** The largest batch the plan accepts (default: the train block's batch size; required with `batch: full`). */
   readonly batchCapacity?: number;
+  /**
+   * The matrix-product kernels of the plan: `'wasm'` (WebAssembly SIMD, what `nn train` uses where
+   * the engine has SIMD) or `'ts'` (plain TypeScript, the default here). See `defaultKernelChoice`.
+   */
+  readonly kernels?: KernelChoice;
 }
 
 /** What {@link compile} returns: the plan and its source when the program has no errors, and always the diagnostics. */
@@ -70,7 +75,7 @@ export function compile(text: string, options: CompileOptions = {}): CompileResu
   }
   const batchCapacity = options.batchCapacity ?? (train.batch === 'full' ? undefined : train.batch);
   if (batchCapacity === undefined) return { diagnostics: front.diagnostics, model, train };
-  const plan = createTrainingPlan(model, train, { batchCapacity, seed: options.seed ?? train.seed });
+  const plan = createTrainingPlan(model, train, { batchCapacity, seed: options.seed ?? train.seed, ...(options.kernels ? { kernels: options.kernels } : {}) });
   const { code } = emitModule(model, train, { batchCapacity });
   return { diagnostics: front.diagnostics, model, train, plan, code };
 }
