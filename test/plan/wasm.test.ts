@@ -29,10 +29,18 @@ function spied(text: string, capacity: number): { kernels: Kernels; calls: { inM
   return { kernels: { ...wasm, gemmNN: wrap(wasm.gemmNN), gemmTN: wrap(wasm.gemmTN), gemmNT: wrap(wasm.gemmNT) }, calls };
 }
 
+/**
+ * Programs without batch or layer normalization. Normalizing a batch of two nearly equal values
+ * (a zero-initialized layer feeds one, say) divides rounding noise by rounding noise, so two
+ * kernel tables that sum in different orders can disagree there by any amount; those layers are
+ * checked against the reference on the same kernels in equivalence.test.ts.
+ */
+const wellConditioned = validProgram.filter((text) => !/\b(batchnorm|layernorm)\b/.test(text));
+
 describe.skipIf(!wasmSimdSupported())('a training plan on the WebAssembly SIMD kernels', () => {
   it('gives the TypeScript kernels\' loss, gradient norms, outputs and updated parameters to float32 tolerance', () => {
     fc.assert(
-      fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 4 }), (text, seed, n) => {
+      fc.property(wellConditioned, fc.nat(1000), fc.integer({ min: 1, max: 4 }), (text, seed, n) => {
         const { model, train } = compileText(text);
         const ts = createTrainingPlan(model, train, { batchCapacity: 4, seed, kernels: 'ts' });
         const wasm = createTrainingPlan(model, train, { batchCapacity: 4, seed, kernels: 'wasm' });
