@@ -1,7 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type { AstNode, Program } from '../ast/types.js';
 import { children } from '../ast/walk.js';
-import type { Comment } from '../lexer/index.js';
+import { firstAtOrAfter, firstTokenAtOrAfter, type Comment } from '../lexer/index.js';
 import type { SourceFile } from '../source/index.js';
 
 /**
@@ -220,14 +220,7 @@ function lineBreakOutsideComments(ctx: Context, from: number, to: number): boole
 }
 
 function firstCommentAtOrAfter(comments: readonly Comment[], offset: number): number {
-  let lo = 0;
-  let hi = comments.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (comments[mid]!.range.startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstAtOrAfter(comments, offset, (c) => c.range.startOffset);
 }
 
 function slotsOf(ctx: Context, node: AstNode): CommentSlots {
@@ -323,14 +316,3 @@ function tokenBetween(ctx: Context, from: number, to: number): boolean {
   return token !== undefined && token.startOffset < to;
 }
 
-/** The index of the first token starting at or after `offset` (`tokens.length` if none). */
-function firstTokenAtOrAfter(tokens: readonly IToken[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -8,6 +8,26 @@ import { allTokens, BlockComment, NumberLiteral, StringLiteral } from './tokens.
 export * from './tokens.js';
 export { decodeString, numberValue, quoteString, type DecodedString, type EscapeProblem } from './literals.js';
 
+/**
+ * Index of the first item starting at or after `offset` in `items` sorted by start offset
+ * (`items.length` if none): a binary search shared by the parser's messages and the formatter.
+ */
+export function firstAtOrAfter<T>(items: readonly T[], offset: number, startOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (startOf(items[mid]!) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first token starting at or after `offset`. */
+export function firstTokenAtOrAfter(tokens: readonly IToken[], offset: number): number {
+  return firstAtOrAfter(tokens, offset, (t) => t.startOffset);
+}
+
 /** A comment, kept out of the token stream for the formatter and the language server. */
 export interface Comment {
   readonly kind: 'line' | 'block';

@@ -1,5 +1,6 @@
 import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import type { DiagnosticSink, RelatedLocation } from '../diagnostics/index.js';
+import { firstTokenAtOrAfter } from '../lexer/index.js';
 import * as T from '../lexer/tokens.js';
 import type { Range, SourceFile } from '../source/index.js';
 import type { ParserErrorDetail } from './grammar.js';
@@ -95,18 +96,6 @@ function tokenRange(token: IToken, source: SourceFile): Range {
   return source.range(token.startOffset, token.startOffset + token.image.length);
 }
 
-/** Index of the first token at or after `offset` (tokens are sorted by offset). */
-function indexAt(tokens: readonly IToken[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The innermost unclosed opener of `kind` before token index `before`, skipping balanced pairs. */
 function unclosedOpener(tokens: readonly IToken[], before: number, kind: TokenType): number | undefined {
   let depth = 0;
@@ -142,7 +131,7 @@ function reportOne(error: IRecognitionException, tokens: readonly IToken[], sour
   const ruleStack = error.context?.ruleStack ?? [];
   const rule = detail?.rule ?? ruleStack[ruleStack.length - 1] ?? 'program';
   const context = ruleContext[rule] ?? '';
-  const foundIndex = isEof(found) ? tokens.length : indexAt(tokens, found.startOffset);
+  const foundIndex = isEof(found) ? tokens.length : firstTokenAtOrAfter(tokens, found.startOffset);
 
   if (detail?.kind === 'mismatch') {
     const expected = T.allTokens.find((t) => t.name === detail.expected);

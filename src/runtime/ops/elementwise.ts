@@ -1,5 +1,5 @@
 /** Shape-preserving ops: activation, softmax, log_softmax, add, dropout, reshape. */
-import { sizeOf } from '../tensor.js';
+import { sizeOf, type FloatArray } from '../tensor.js';
 import { ACTIVATIONS } from './activations.js';
 import type {
   ActivationAttrs, AddAttrs, DropoutAttrs, OpSpec, ReshapeAttrs, SoftmaxAttrs,
@@ -24,6 +24,13 @@ export const activation: OpSpec<ActivationAttrs> = {
 const softmaxInputs = (a: SoftmaxAttrs) => [{ name: 'x', shape: [a.batch, a.features], differentiable: true }];
 const softmaxShape = (a: SoftmaxAttrs) => [a.batch, a.features];
 
+/** The largest of `x[o .. o+f)`: the shift that keeps softmax and log-softmax from overflowing. */
+function rowMax(x: FloatArray, o: number, f: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < f; j++) if (x[o + j]! > m) m = x[o + j]!;
+  return m;
+}
+
 /** Softmax of each row, shifted by the row's maximum for stability. */
 export const softmax: OpSpec<SoftmaxAttrs> = {
   inputs: softmaxInputs,
@@ -34,8 +41,7 @@ export const softmax: OpSpec<SoftmaxAttrs> = {
     const f = a.features;
     for (let r = 0; r < a.batch; r++) {
       const o = r * f;
-      let m = -Infinity;
-      for (let j = 0; j < f; j++) if (x[o + j] > m) m = x[o + j];
+      const m = rowMax(x, o, f);
       let s = 0;
       for (let j = 0; j < f; j++) {
         const e = Math.exp(x[o + j] - m);
@@ -68,8 +74,7 @@ export const logSoftmax: OpSpec<SoftmaxAttrs> = {
     const f = a.features;
     for (let r = 0; r < a.batch; r++) {
       const o = r * f;
-      let m = -Infinity;
-      for (let j = 0; j < f; j++) if (x[o + j] > m) m = x[o + j];
+      const m = rowMax(x, o, f);
       let s = 0;
       for (let j = 0; j < f; j++) s += Math.exp(x[o + j] - m);
       const lse = m + Math.log(s);
