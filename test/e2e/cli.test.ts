@@ -58,9 +58,10 @@ describe('nn train', () => {
     expect(nn([...args, '--weights-out', full]).code).toBe(0);
     const killed = await nnKilledWhen([...args, '--weights-out', cut], (line) => line.includes('"epoch":3,'));
     expect(killed.signal).toBe('SIGKILL');
-    expect(filesIn(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // SIGKILL may land mid-write: a temporary file can remain, but the checkpoint is whole
     const resumed = nn([...args, '--weights-out', cut, '--resume', `${cut}.ckpt`]);
     expect(resumed.code).toBe(0);
+    expect(filesIn(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const epochs = resumed.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { epoch: number }).epoch);
     expect(epochs[0]).toBeGreaterThan(3);
     expect(epochs[epochs.length - 1]).toBe(60);

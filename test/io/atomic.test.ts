@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,21 @@ describe('writeFileAtomic', () => {
       expect((e as DataError).message).toContain(`cannot write '${join(dir, 'out')}'`);
     }
     expect(readdirSync(dir)).toEqual(['out']);
+  });
+
+  it('removes temporary files of writers that no longer run, and keeps those of live ones and of other targets', () => {
+    const dir = mkdtempSync(join(root, 'stale-'));
+    const path = join(dir, 'w.ckpt');
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(gone.stdout);
+    expect(deadPid).toBeGreaterThan(0);
+    const stale = `.w.ckpt.${deadPid}-0123456789ab.tmp`;
+    const live = `.w.ckpt.${process.pid}-0123456789ab.tmp`;
+    const other = `.v.ckpt.${deadPid}-0123456789ab.tmp`;
+    const unrelated = `.w.ckpt.notes.tmp`;
+    for (const f of [stale, live, other, unrelated]) writeFileSync(join(dir, f), 'partial');
+    writeFileAtomic(path, 'new');
+    expect(readdirSync(dir).sort()).toEqual([live, unrelated, other, 'w.ckpt'].sort());
   });
 
   it('reports a missing folder naming the path', () => {
