@@ -12,6 +12,7 @@ import { createKernels } from '../kernels/index.js';
 import type { Gemm, Kernels } from '../kernels/index.js';
 import { DEFAULT_SHAPE, gemmModuleBytes, gemmScratchBytes } from './gemm.js';
 import type { GemmShape } from './gemm.js';
+import { wasmElementwise } from './elementwise.js';
 import { ModuleBuilder } from './module.js';
 
 /** Options of `createWasmKernels`. */
@@ -79,7 +80,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const wanted = { ...DEFAULT_SHAPE, ...options.shape };
   const shape: GemmShape = { ...wanted, fma: wanted.fma && wasmSimdSupported(true) };
   const scratch = roundUp(gemmScratchBytes(shape), 16);
-  const module = new WebAssembly.Module(gemmModuleBytes(shape, { minPages: 1 }));
+  const memoryImport = { minPages: 1 };
+  const module = new WebAssembly.Module(gemmModuleBytes(shape, memoryImport));
   const packB = 4 * shape.mc * shape.kc;
   const tile = packB + 4 * shape.kc * shape.nc;
   const engine = (memory: WebAssembly.Memory): Engine => ({
@@ -136,6 +138,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     };
 
   return {
+    ...wasmElementwise(main.memory, memoryImport),
     gemmNN: make(ts.gemmNN, 'NN'),
     gemmTN: make(ts.gemmTN, 'TN'),
     gemmNT: make(ts.gemmNT, 'NT'),
