@@ -163,20 +163,23 @@ export const layers: { readonly [K in LayerName]: LayerSpec<K> } = {
     name: 'reshape',
     aliases: [],
     positional: 1,
-    params: [{ name: 'shape', type: 'shape', required: true, doc: 'The new shape of one sample; must hold the same number of elements.' }],
+    params: [{ name: 'shape', type: 'shape', required: true, doc: 'The new shape of one sample; must hold the same number of elements. One dimension may be -1: inferred.' }],
     summary: 'Changes the shape of one sample, keeping its elements in row-major order.',
-    doc: 'Reshapes one sample to `shape` (row-major, no batch dimension). The element counts must match.',
-    example: 'model M {\n  input [784]\n  reshape([1, 28, 28])\n  conv2d(4, 3)\n}\n',
+    doc: 'Reshapes one sample to `shape` (row-major, no batch dimension). The element counts must match; one dimension may be written `-1` and is then inferred from the input, as in PyTorch (`reshape([1, -1, 28])` on `[784]` gives `[1, 28, 28]`).',
+    example: 'model M {\n  input [784]\n  reshape([1, 28, 28])\n  conv2d(4, 3)\n  reshape([4, -1])\n}\n',
     weighted: false,
     normalizes: false,
     shape: (input, args) => {
-      const target = (Array.isArray(args['shape']) ? args['shape'] : []) as number[];
-      if (product(target) !== product(input)) {
-        return { ok: false, code: 'NN3007', args: { from: fmt(input), to: fmt(target), fromSize: product(input), toSize: product(target) } };
+      const written = (Array.isArray(args['shape']) ? args['shape'] : []) as number[];
+      const known = product(written.filter((d) => d !== -1));
+      const size = product(input);
+      const target = written.includes(-1) && known > 0 && size % known === 0 ? written.map((d) => (d === -1 ? size / known : d)) : written;
+      if (target.includes(-1) || product(target) !== size) {
+        return { ok: false, code: 'NN3007', args: { from: fmt(input), to: fmt(written), fromSize: size, toSize: target.includes(-1) ? `a multiple of ${known}` : product(target) } };
       }
       return ok(target);
     },
-    shapeWithoutInput: (args) => (Array.isArray(args['shape']) ? (args['shape'] as number[]) : null),
+    shapeWithoutInput: (args) => (Array.isArray(args['shape']) && !(args['shape'] as number[]).includes(-1) ? (args['shape'] as number[]) : null),
     tensors: () => [],
   },
   dropout: {

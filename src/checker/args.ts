@@ -189,12 +189,18 @@ function coerce(ctx: CheckContext, spec: BuiltinSpec, p: ParamSpec, expr: Expr):
     }
     case 'shape': {
       if (value.t !== 'list' || value.items.length === 0) return wrongType(ctx, spec, p, expectedText.shape, value, expr.range);
+      // whole numbers >= 1, and at most one -1: the dimension inferred from the element count
       const dims: number[] = [];
       for (const [i, item] of value.items.entries()) {
         const range = value.expr.items[i]!.range;
         if (item.t !== 'number') return wrongType(ctx, spec, p, 'a whole number', item, range);
-        if (!checkNumber(ctx, spec, { ...p, min: 1 }, item.v, range, true)) return undefined;
+        if (item.v !== -1 && !checkNumber(ctx, spec, { ...p, min: 1 }, item.v, range, true)) return undefined;
         dims.push(item.v);
+      }
+      const inferred = dims.filter((d) => d === -1).length;
+      if (inferred > 1) {
+        ctx.sink.report('NN4015', expr.range, { builtin: spec.name, param: p.name, count: inferred });
+        return undefined;
       }
       return dims;
     }

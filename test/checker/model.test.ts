@@ -58,6 +58,24 @@ describe('shape inference', () => {
     expect(codes(model('  dense(2)', '[0]'))).toEqual(['NN3003']);
     expect(codes('model M {\n  dense(2)\n}\n')).toEqual(['NN3001']);
   });
+
+  it('infers one -1 dimension of a reshape from the input size, as PyTorch does', () => {
+    const shapes = (body: string, input: string): unknown => {
+      const r = checkText(model(body, input));
+      expect(r.all).toEqual([]);
+      return r.program.models[0]!.outputShape;
+    };
+    expect(shapes('  reshape([1, -1, 28])', '[784]')).toEqual([1, 28, 28]);
+    expect(shapes('  reshape([-1])', '[2, 3, 4]')).toEqual([24]);
+    expect(shapes('  reshape([6, -1])\n  flatten\n  dense(3)', '[2, 3, 4]')).toEqual([3]);
+    expect(shapes('  reshape([6, -1])', '[2, 3, 4]')).toEqual([6, 4]);
+    const bad = checkText(model('  reshape([-1, 5])', '[12]'));
+    expect(bad.all.map((d) => d.code)).toEqual(['NN3007']);
+    expect(bad.all[0]!.message).toBe('cannot reshape [12] (12 elements) to [-1, 5] (a multiple of 5 elements)');
+    expect(codes(model('  reshape([-1, -1])', '[12]'))).toEqual(['NN4015']);
+    expect(codes(model('  reshape([-2, 6])', '[12]'))).toEqual(['NN4002']);
+    expect(codes(model('  reshape([0, -1])', '[12]'))).toEqual(['NN4002']);
+  });
 });
 
 describe('arguments and constants', () => {

@@ -114,4 +114,12 @@ export const argumentMessages = {
     example: 'let opt = "adam"\nmodel M {\n  input [4]\n}\n',
     fix: 'Give the constant a numeric value, or write the value at its use.',
   },
+  NN4015: {
+    severity: 'error',
+    title: 'more than one inferred dimension',
+    template: "'{builtin}' {param}: only one dimension can be -1 (inferred), this shape has {count}",
+    explanation: 'In a `reshape` target, `-1` stands for the one dimension that makes the element count match; with two of them the split would be ambiguous.',
+    example: 'model M {\n  input [784]\n  reshape([-1, -1])\n}\n',
+    fix: 'Write all dimensions but one.',
+  },
 } as const satisfies Record<string, MessageSpec>;

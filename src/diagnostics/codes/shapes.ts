@@ -54,7 +54,7 @@ export const shapeMessages = {
     severity: 'error',
     title: 'reshape changes the element count',
     template: 'cannot reshape {from} ({fromSize} elements) to {to} ({toSize} elements)',
-    explanation: '`reshape` only reorders the axes of a sample; the number of elements must stay the same.',
+    explanation: '`reshape` only reorders the axes of a sample; the number of elements must stay the same. A `-1` dimension is inferred, so the other dimensions must divide the input size.',
     example: 'model M {\n  input [784]\n  reshape([1, 28, 27])\n}\n',
     fix: 'Choose a target shape whose product equals the input size.',
   },
