@@ -9,12 +9,17 @@
  * product runs in place. Buffers outside the kernel memory still work, through a copy.
  * `packSize` stays the TypeScript one (float64 operands run on the TypeScript kernels and need
  * it); float32 products ignore `pack`.
+ *
+ * Threads: `createWasmKernels({ threads, spawn })` puts the arena in a shared memory and lets
+ * `threads - 1` workers (see `threads.ts`) compute parts of large products, bit-identically.
  */
-export { createWasmKernels, wasmSimdSupported } from './kernels.js';
+export { createWasmKernels, PARALLEL_MACS, wasmSimdSupported } from './kernels.js';
 export type { WasmKernelOptions, WasmKernels } from './kernels.js';
 export { DEFAULT_SHAPE, gemmModuleBytes, gemmScratchBytes } from './gemm.js';
 export type { GemmShape } from './gemm.js';
 export { ModuleBuilder } from './module.js';
 export type { MemoryImport } from './module.js';
+export { createThreadPool, defaultSpawn, sharedMemorySupported, MAX_ARGS, SLOT_BYTES, WORKER_SOURCE } from './threads.js';
+export type { Spawn, ThreadFunction, ThreadPool, ThreadPoolOptions, WorkerHandle } from './threads.js';
 export { Code } from './code.js';
 export type { ValType } from './code.js';

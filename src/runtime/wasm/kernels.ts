@@ -14,6 +14,9 @@ import { DEFAULT_SHAPE, gemmModuleBytes, gemmScratchBytes } from './gemm.js';
 import type { GemmShape } from './gemm.js';
 import { wasmElementwise } from './elementwise.js';
 import { ModuleBuilder } from './module.js';
+import type { MemoryImport } from './module.js';
+import { createThreadPool, defaultSpawn, sharedMemorySupported, SLOT_BYTES } from './threads.js';
+import type { Spawn, ThreadPool } from './threads.js';
 
 /** Options of `createWasmKernels`. */
 export interface WasmKernelOptions {
@@ -21,7 +24,25 @@ export interface WasmKernelOptions {
   readonly arenaFloats?: number;
   /** Tile and block sizes (defaults: `DEFAULT_SHAPE`); `fma` is ignored where relaxed SIMD is missing. */
   readonly shape?: Partial<GemmShape>;
+  /**
+   * Threads for large products (default 1): with more, `memory` is shared and `threads - 1`
+   * workers compute parts of each product above `parallelMacs`. Falls back to 1 where shared
+   * memory or a spawner is missing. Results are bit-identical for every thread count.
+   */
+  readonly threads?: number;
+  /** Starts a worker (default: a Blob-URL `Worker` where `globalThis.Worker` exists). */
+  readonly spawn?: Spawn;
+  /** Multiply-adds (m·n·k) from which a product is split across threads (default `PARALLEL_MACS`). */
+  readonly parallelMacs?: number;
+  /** Polls before a waiting thread sleeps (see `ThreadPoolOptions.spin`). */
+  readonly spin?: number;
 }
+
+/**
+ * Multiply-adds from which a product is split across threads: below it, waking a worker costs
+ * more than it saves (measured with `npm run bench:wasm -- --threads`).
+ */
+export const PARALLEL_MACS = 1 << 19;
 
 /** The WebAssembly kernel table plus its memory and arena. */
 export interface WasmKernels extends Kernels {
@@ -36,6 +57,12 @@ export interface WasmKernels extends Kernels {
   alloc(floats: number): Float32Array;
   /** The tile and block sizes in use. */
   readonly shape: GemmShape;
+  /** Threads the table computes with once its workers are ready (1 without workers). */
+  readonly threads: number;
+  /** Threads ready now: 1 plus the workers that have started (they start asynchronously). */
+  readyThreads(): number;
+  /** Ends the worker threads (products then run on the calling thread). Idempotent. */
+  dispose(): void;
 }
 
 type GemmFn = (
@@ -79,18 +106,36 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   if (!wasmSimdSupported()) return null;
   const wanted = { ...DEFAULT_SHAPE, ...options.shape };
   const shape: GemmShape = { ...wanted, fma: wanted.fma && wasmSimdSupported(true) };
+  const spawn = options.spawn ?? defaultSpawn();
+  const workers = (options.threads ?? 1) > 1 && spawn !== undefined && sharedMemorySupported() ? Math.floor(options.threads! - 1) : 0;
   const scratch = roundUp(gemmScratchBytes(shape), 16);
-  const memoryImport = { minPages: 1 };
+  // Layout: the workers' control slots, one pack scratch per thread, then the arena.
+  const control = 0;
+  const scratchAt = (t: number): number => workers * SLOT_BYTES + t * scratch;
+  const arenaStart = scratchAt(workers + 1);
+  const arenaBytes = 4 * (options.arenaFloats ?? 4 * 1024 * 1024);
+  const pages = Math.ceil((arenaStart + arenaBytes) / PAGE);
+  // A shared memory needs a maximum; leave room for `alloc` to grow past the arena.
+  const memoryImport: MemoryImport = workers > 0 ? { minPages: 1, maxPages: Math.min(65536, Math.max(2 * pages, 16384)), shared: true } : { minPages: 1 };
   const module = new WebAssembly.Module(gemmModuleBytes(shape, memoryImport));
   const packB = 4 * shape.mc * shape.kc;
   const tile = packB + 4 * shape.kc * shape.nc;
-  const engine = (memory: WebAssembly.Memory): Engine => ({
+  const engine = (memory: WebAssembly.Memory, m = module): Engine => ({
     memory,
-    gemm: new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmFn,
+    gemm: new WebAssembly.Instance(m, { env: { memory } }).exports.gemm as GemmFn,
   });
-  const arenaBytes = 4 * (options.arenaFloats ?? 4 * 1024 * 1024);
-  const main = engine(new WebAssembly.Memory({ initial: Math.ceil((scratch + arenaBytes) / PAGE) }));
-  let top = scratch;
+  const main = engine(new WebAssembly.Memory(workers > 0 ? { initial: pages, maximum: memoryImport.maxPages!, shared: true } : { initial: pages }));
+  const pool: ThreadPool | null = workers > 0
+    ? createThreadPool({
+      memory: main.memory, modules: [module], functions: [{ module: 0, name: 'gemm', signature: 'i'.repeat(15) }],
+      workers, control, spawn: spawn!, ...(options.spin !== undefined ? { spin: options.spin } : {}),
+    })
+    : null;
+  const parallelMacs = options.parallelMacs ?? PARALLEL_MACS;
+  // A shared memory's `buffer` is a new object after each grow while older views stay valid.
+  const buffers: ArrayBufferLike[] = [main.memory.buffer];
+  const inMemory = (x: Float32Array): boolean => x.buffer === buffers[buffers.length - 1] || (workers > 0 && buffers.includes(x.buffer));
+  let top = arenaStart;
   let copy: Engine | undefined;
   const ts = createKernels('float64');
 
@@ -102,7 +147,36 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const run = (e: Engine, kind: Kind, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void => {
     const rsA = kind === 'TN' ? 4 : 4 * k, csA = kind === 'TN' ? 4 * m : 4;
     const rsB = kind === 'NT' ? 4 : 4 * n, csB = kind === 'NT' ? 4 * k : 4;
-    e.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, accumulate ? 1 : 0, 0, packB, tile);
+    const add = accumulate ? 1 : 0;
+    const others = pool !== null && e === main && m * n * k >= parallelMacs ? pool.ready() : 0;
+    if (others === 0) {
+      e.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, add, scratchAt(0), scratchAt(0) + packB, scratchAt(0) + tile);
+      return;
+    }
+    // Whole register tiles per thread, never a split of the depth: each element of C then sees
+    // exactly the instructions it sees on one thread. Columns when A is the smaller operand (each
+    // thread packs all of A), else rows.
+    const byCols = m <= n;
+    const unit = byCols ? shape.nr : shape.mr;
+    const tiles = Math.ceil((byCols ? n : m) / unit);
+    const parts = Math.min(others + 1, tiles);
+    for (let t = parts - 1; t >= 0; t--) {
+      const lo = Math.floor((t * tiles) / parts) * unit;
+      const hi = Math.min(Math.floor(((t + 1) * tiles) / parts) * unit, byCols ? n : m);
+      const pa = byCols ? a : a + lo * rsA, pb = byCols ? b + lo * csB : b;
+      const pc = c + (byCols ? 4 * lo : lo * 4 * n);
+      const pm = byCols ? m : hi - lo, pn = byCols ? hi - lo : n;
+      const s = scratchAt(t);
+      if (t === 0) {
+        e.gemm(pm, pn, k, pa, rsA, csA, pb, rsB, csB, pc, 4 * n, add, s, s + packB, s + tile);
+        break;
+      }
+      const x = pool!.argsI32(t - 1);
+      x[0] = pm; x[1] = pn; x[2] = k; x[3] = pa; x[4] = rsA; x[5] = csA; x[6] = pb; x[7] = rsB; x[8] = csB;
+      x[9] = pc; x[10] = 4 * n; x[11] = add; x[12] = s; x[13] = s + packB; x[14] = s + tile;
+      pool!.start(t - 1, 0);
+    }
+    for (let t = 1; t < parts; t++) pool!.finish(t - 1);
   };
 
   const make = (fallback: Gemm, kind: Kind): Gemm =>
@@ -120,13 +194,13 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         if (!accumulate) c.fill(0, cOff, cOff + mn);
         return;
       }
-      const buf = main.memory.buffer;
-      if (a.buffer === buf && b.buffer === buf && c.buffer === buf) {
+      if (inMemory(a) && inMemory(b) && inMemory(c)) {
         run(main, kind, m, n, k, a.byteOffset + 4 * aOff, b.byteOffset + 4 * bOff, c.byteOffset + 4 * cOff, accumulate);
         return;
       }
-      const pa = scratch, pb = pa + roundUp(4 * mk, 16), pc = pb + roundUp(4 * kn, 16);
-      copy ??= engine(new WebAssembly.Memory({ initial: 1 }));
+      const pa = scratchAt(1), pb = pa + roundUp(4 * mk, 16), pc = pb + roundUp(4 * kn, 16);
+      // The private memory is never shared: with threads, a module importing a plain memory.
+      copy ??= engine(new WebAssembly.Memory({ initial: 1 }), workers > 0 ? new WebAssembly.Module(gemmModuleBytes(shape, { minPages: 1 })) : module);
       growTo(copy.memory, pc + 4 * mn);
       const mem = copy.memory.buffer;
       new Float32Array(mem, pa, mk).set(a.subarray(aOff, aOff + mk));
@@ -145,11 +219,16 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     packSize: ts.packSize,
     memory: main.memory,
     shape,
+    threads: workers + 1,
+    readyThreads: () => 1 + (pool?.ready() ?? 0),
+    dispose: () => pool?.dispose(),
     alloc(floats: number): Float32Array {
       const at = top;
       top = roundUp(at + 4 * floats, 16);
       growTo(main.memory, top);
-      return new Float32Array(main.memory.buffer, at, floats);
+      const buf = main.memory.buffer;
+      if (buf !== buffers[buffers.length - 1]) buffers.push(buf);
+      return new Float32Array(buf, at, floats);
     },
   };
 }
