@@ -43,13 +43,12 @@ export const maxpool2d: OpSpec<Pool2dAttrs> = {
         for (let i = 0; i < oh; i++) {
           let r0 = plane + 2 * i * W;
           for (let j = 0; j < ow; j++, r0 += 2) {
-            let m = x[r0];
-            let at = 0;
-            const v1 = x[r0 + 1], v2 = x[r0 + W], v3 = x[r0 + W + 1];
-            if (v1 > m) { m = v1; at = 1; }
-            if (v2 > m) { m = v2; at = W; }
-            if (v3 > m) { m = v3; at = W + 1; }
-            y[o] = m;
+            // A branch-free tournament (comparisons as 0/1, the winner by index): data-dependent
+            // branches mispredict on activations. Strict > keeps the earliest of equal maxima.
+            const t = +(x[r0 + 1] > x[r0]);
+            const b = W + +(x[r0 + W + 1] > x[r0 + W]);
+            const at = t + +(x[r0 + b] > x[r0 + t]) * (b - t);
+            y[o] = x[r0 + at];
             arg[o++] = at;
           }
         }

@@ -1,0 +1,221 @@
+/**
+ * Convolution geometry and the im2col unfolding (and its adjoint) in the chunked layout the
+ * `conv2d` op multiplies: the columns of several samples side by side, so one product covers
+ * a chunk of the batch. Row `(c, ki, kj)` of a chunk's matrix holds, for each sample `s` of the
+ * chunk, its `outH·outW` values at `row·ld + s·outH·outW`, where `ld` is the chunk's row length.
+ */
+import type { FloatArray } from '../tensor.js';
+import type { Conv2dAttrs } from './types.js';
+
+/** Output size and leading padding along one axis. */
+export interface ConvAxis {
+  readonly out: number;
+  readonly padBefore: number;
+}
+
+/**
+ * One axis of a convolution or pooling window: `valid` gives `floor((size-k)/stride)+1`;
+ * `same` gives `ceil(size/stride)` with `floor(total/2)` padding first (TensorFlow/Keras).
+ */
+export function convAxis(size: number, kernel: number, stride: number, padding: 'valid' | 'same'): ConvAxis {
+  if (padding === 'valid') return { out: Math.floor((size - kernel) / stride) + 1, padBefore: 0 };
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + kernel - size, 0);
+  return { out, padBefore: Math.floor(total / 2) };
+}
+
+/** Derived sizes of one convolution. */
+export interface ConvGeometry {
+  readonly oh: number;
+  readonly ow: number;
+  readonly pt: number;
+  readonly pl: number;
+  /** Rows of the im2col matrix: C·kh·kw. */
+  readonly ckk: number;
+  /** Columns of one sample in the im2col matrix: outH·outW. */
+  readonly ohw: number;
+  /** Elements of one sample's input: C·H·W. */
+  readonly xSize: number;
+  /** Samples per chunk (at most the batch). */
+  readonly chunk: number;
+}
+
+/**
+ * Columns one chunk's products aim for. Large enough that the products run at the gemm's
+ * large-matrix speed, small enough that a chunk's unfolded input gradient stays near the cache.
+ */
+const CHUNK_COLUMNS = 2048;
+
+/**
+ * Derived sizes, memoized per attribute object: plans pass the same frozen attributes every
+ * step, so a step allocates no geometry (a pure cache, keyed weakly; never observable).
+ */
+const geometries = new WeakMap<Conv2dAttrs, ConvGeometry>();
+
+/** The geometry of a convolution (memoized per attribute object). */
+export function convGeometry(a: Conv2dAttrs): ConvGeometry {
+  const known = geometries.get(a);
+  if (known) return known;
+  const h = convAxis(a.height, a.kernelH, a.strideH, a.padding);
+  const w = convAxis(a.width, a.kernelW, a.strideW, a.padding);
+  const ohw = h.out * w.out;
+  const g: ConvGeometry = {
+    oh: h.out, ow: w.out, pt: h.padBefore, pl: w.padBefore,
+    ckk: a.inChannels * a.kernelH * a.kernelW, ohw, xSize: a.inChannels * a.height * a.width,
+    chunk: Math.max(1, Math.min(a.batch, Math.floor(CHUNK_COLUMNS / Math.max(ohw, 1)))),
+  };
+  geometries.set(a, g);
+  return g;
+}
+
+/**
+ * The output columns `j` whose input column `j·stride - pad + kj` lies inside `[0, size)`:
+ * `[lo, hi)`, so the copy loops run branch-free and only the margins are zero-filled.
+ */
+function insideLo(out: number, stride: number, pad: number, kj: number): number {
+  return Math.min(out, Math.max(0, Math.ceil((pad - kj) / stride)));
+}
+
+function insideHi(out: number, stride: number, pad: number, kj: number, size: number): number {
+  return Math.max(insideLo(out, stride, pad, kj), Math.min(out, Math.floor((size - 1 + pad - kj) / stride) + 1));
+}
+
+/**
+ * Whether rows of the unfolded matrix are shifted copies of the input plane: stride 1 and an
+ * output as wide as the input (`same`, or a kernel one column wide), so that output element
+ * `(i, j)` of row `(c, ki, kj)` reads input `(i + ki - pt, j + kj - pl)` at a constant distance in
+ * memory. Then one contiguous run covers every valid row and only the margins are patched.
+ */
+function shiftedRows(a: Conv2dAttrs, g: ConvGeometry): boolean {
+  return a.strideH === 1 && a.strideW === 1 && g.ow === a.width;
+}
+
+/** Unfolds one sample of a `shiftedRows` convolution (see `im2col`). */
+function im2colShifted(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: number, col: FloatArray, co: number, ld: number): void {
+  const { height: H, width: W, kernelH: KH, kernelW: KW } = a;
+  const { oh, ohw, pt, pl } = g;
+  let row = co;
+  for (let c = 0; c < a.inChannels; c++) {
+    const xc = xo + c * H * W;
+    for (let ki = 0; ki < KH; ki++) {
+      // valid output rows: 0 <= i + ki - pt < H
+      const ilo = Math.min(oh, Math.max(0, pt - ki));
+      const ihi = Math.max(ilo, Math.min(oh, H + pt - ki));
+      for (let kj = 0; kj < KW; kj++, row += ld) {
+        const lo = insideLo(W, 1, pl, kj);
+        const hi = insideHi(W, 1, pl, kj, W);
+        const d = xc + (ki - pt) * W + kj - pl - row;
+        for (let q = row; q < row + ilo * W; q++) col[q] = 0;
+        if (lo < hi) for (let q = row + ilo * W + lo, end = row + (ihi - 1) * W + hi; q < end; q++) col[q] = x[q + d];
+        for (let q = row + ihi * W; q < row + ohw; q++) col[q] = 0;
+        // the run above wrapped across row ends: zero the margins of every valid row
+        for (let i = ilo; i < ihi; i++) {
+          const o = row + i * W;
+          for (let j = 0; j < lo; j++) col[o + j] = 0;
+          for (let j = hi; j < W; j++) col[o + j] = 0;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Adds one sample of a `shiftedRows` convolution back (see `col2imAdd`). The margins of `col`
+ * are zeroed first (it is the caller's scratch), so one contiguous run adds every valid row.
+ */
+function col2imShifted(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: number, ld: number, gx: FloatArray, xo: number): void {
+  const { height: H, width: W, kernelH: KH, kernelW: KW } = a;
+  const { oh, pt, pl } = g;
+  let row = co;
+  for (let c = 0; c < a.inChannels; c++) {
+    const xc = xo + c * H * W;
+    for (let ki = 0; ki < KH; ki++) {
+      const ilo = Math.min(oh, Math.max(0, pt - ki));
+      const ihi = Math.max(ilo, Math.min(oh, H + pt - ki));
+      for (let kj = 0; kj < KW; kj++, row += ld) {
+        const lo = insideLo(W, 1, pl, kj);
+        const hi = insideHi(W, 1, pl, kj, W);
+        if (lo >= hi) continue;
+        const d = xc + (ki - pt) * W + kj - pl - row;
+        for (let i = ilo + 1; i < ihi; i++) {
+          const o = row + i * W;
+          for (let j = 0; j < lo; j++) col[o + j] = 0;
+        }
+        for (let i = ilo; i < ihi - 1; i++) {
+          const o = row + i * W;
+          for (let j = hi; j < W; j++) col[o + j] = 0;
+        }
+        for (let q = row + ilo * W + lo, end = row + (ihi - 1) * W + hi; q < end; q++) gx[q + d] += col[q];
+      }
+    }
+  }
+}
+
+/**
+ * Unfolds sample `x[xo..]` (C×H×W) into the chunk matrix at `col[co..]` (this sample's first
+ * column) with rows `ld` apart, zeros where padded.
+ */
+export function im2col(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: number, col: FloatArray, co: number, ld: number): void {
+  if (shiftedRows(a, g)) {
+    im2colShifted(a, g, x, xo, col, co, ld);
+    return;
+  }
+  const { height: H, width: W, kernelH: KH, kernelW: KW, strideH: SH, strideW: SW } = a;
+  const { oh, ow } = g;
+  let row = co;
+  for (let c = 0; c < a.inChannels; c++) {
+    const xc = xo + c * H * W;
+    for (let ki = 0; ki < KH; ki++) {
+      for (let kj = 0; kj < KW; kj++, row += ld) {
+        const lo = insideLo(ow, SW, g.pl, kj);
+        const hi = insideHi(ow, SW, g.pl, kj, W);
+        const shift = kj - g.pl;
+        let o = row;
+        for (let i = 0; i < oh; i++, o += ow) {
+          const r = i * SH - g.pt + ki;
+          if (r < 0 || r >= H) {
+            for (let j = 0; j < ow; j++) col[o + j] = 0;
+            continue;
+          }
+          const xr = xc + r * W + shift;
+          for (let j = 0; j < lo; j++) col[o + j] = 0;
+          if (SW === 1) for (let j = lo; j < hi; j++) col[o + j] = x[xr + j];
+          else for (let j = lo; j < hi; j++) col[o + j] = x[xr + j * SW];
+          for (let j = hi; j < ow; j++) col[o + j] = 0;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Adds this sample's columns of the chunk matrix at `col[co..]` (rows `ld` apart) back into
+ * `gx[xo..]`: the adjoint of `im2col`. May overwrite the padded positions of `col` with zeros.
+ */
+export function col2imAdd(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: number, ld: number, gx: FloatArray, xo: number): void {
+  if (shiftedRows(a, g)) {
+    col2imShifted(a, g, col, co, ld, gx, xo);
+    return;
+  }
+  const { height: H, width: W, kernelH: KH, kernelW: KW, strideH: SH, strideW: SW } = a;
+  const { oh, ow } = g;
+  let row = co;
+  for (let c = 0; c < a.inChannels; c++) {
+    const xc = xo + c * H * W;
+    for (let ki = 0; ki < KH; ki++) {
+      for (let kj = 0; kj < KW; kj++, row += ld) {
+        const lo = insideLo(ow, SW, g.pl, kj);
+        const hi = insideHi(ow, SW, g.pl, kj, W);
+        const shift = kj - g.pl;
+        let o = row;
+        for (let i = 0; i < oh; i++, o += ow) {
+          const r = i * SH - g.pt + ki;
+          if (r < 0 || r >= H) continue;
+          const xr = xc + r * W + shift;
+          if (SW === 1) for (let j = lo; j < hi; j++) gx[xr + j] += col[o + j];
+          else for (let j = lo; j < hi; j++) gx[xr + j * SW] += col[o + j];
+        }
+      }
+    }
+  }
+}
