@@ -242,11 +242,39 @@ function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; pa
 }
 
 /**
+ * `gemmPart(lo, hi, scratch, byCols, m, n, ...)`: the columns (`byCols` ≠ 0) or rows `lo .. hi`
+ * of the product `gemm(m, n, ...)` describes, with its scratch at `scratch`. Parts whose bounds
+ * are multiples of the tile width (columns) or height (rows) compute every element with the
+ * same instructions as the whole product: threads split products this way.
+ */
+function emitPart(f: Code, s: GemmShape, gemm: number): void {
+  const [lo, hi, scratch, byCols, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, add] = Array.from({ length: 16 }, (_, i) => i);
+  const tail = (): void => {
+    f.get(ldc).get(add).get(scratch).get(scratch).i32Const(4 * s.mc * s.kc).i32Add();
+    f.get(scratch).i32Const(4 * (s.mc * s.kc + s.kc * s.nc)).i32Add().call(gemm);
+  };
+  f.get(byCols).if();
+  f.get(m).get(hi).get(lo).i32Sub().get(k).get(a).get(rsA).get(csA);
+  f.get(b).get(lo).get(csB).i32Mul().i32Add().get(rsB).get(csB);
+  f.get(c).get(lo).i32Const(4).i32Mul().i32Add();
+  tail();
+  f.else();
+  f.get(hi).get(lo).i32Sub().get(n).get(k).get(a).get(lo).get(rsA).i32Mul().i32Add().get(rsA).get(csA);
+  f.get(b).get(rsB).get(csB);
+  f.get(c).get(lo).get(ldc).i32Mul().i32Add();
+  tail();
+  f.end();
+}
+
+/**
  * The module's bytes. It imports `env.memory` and exports
  * `gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate, packA, packB, tile)`: all
  * addresses and strides in bytes, element (i, p) of A at `a + i·rsA + p·csA`, (p, j) of B at
  * `b + p·rsB + j·csB`, (i, j) of C at `c + i·ldc + 4j`; `packA`, `packB`, `tile` are
  * scratch of `4·mc·kc`, `4·kc·nc` and `4·mr·nr` bytes (see `gemmScratchBytes`). `k` must be ≥ 1.
+ * It also exports `gemmPart(lo, hi, scratch, byCols, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc,
+ * accumulate)`: columns or rows `lo .. hi` of that product, its scratch (`gemmScratchBytes`) at
+ * `scratch`.
  */
 export function gemmModuleBytes(s: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
   if (s.nr % 4 !== 0 || s.mc % s.mr !== 0 || s.nc % s.nr !== 0) throw new Error('gemmModuleBytes: bad tile shape');
@@ -262,5 +290,6 @@ export function gemmModuleBytes(s: GemmShape, memory: MemoryImport): Uint8Array<
   emitPack(packB.code, s.nr);
   const driver = mb.func(i32(15), [], 'gemm');
   emitDriver(driver.code, s, { micro: micro.index, edge: edge.index, packA: packA.index, packB: packB.index });
+  emitPart(mb.func(i32(16), [], 'gemmPart').code, s, driver.index);
   return mb.encode();
 }

@@ -19,7 +19,7 @@ export { DEFAULT_SHAPE, gemmModuleBytes, gemmScratchBytes } from './gemm.js';
 export type { GemmShape } from './gemm.js';
 export { ModuleBuilder } from './module.js';
 export type { MemoryImport } from './module.js';
-export { createThreadPool, defaultSpawn, sharedMemorySupported, MAX_ARGS, SLOT_BYTES, WORKER_SOURCE } from './threads.js';
+export { controlBytes, createThreadPool, defaultSpawn, sharedMemorySupported, MAX_ARGS, MAX_CHUNKS, WORKER_SOURCE } from './threads.js';
 export type { Spawn, ThreadFunction, ThreadPool, ThreadPoolOptions, WorkerHandle } from './threads.js';
 export { Code } from './code.js';
 export type { ValType } from './code.js';

@@ -15,7 +15,7 @@ import type { GemmShape } from './gemm.js';
 import { wasmElementwise } from './elementwise.js';
 import { ModuleBuilder } from './module.js';
 import type { MemoryImport } from './module.js';
-import { createThreadPool, defaultSpawn, sharedMemorySupported, SLOT_BYTES } from './threads.js';
+import { controlBytes, createThreadPool, defaultSpawn, sharedMemorySupported } from './threads.js';
 import type { Spawn, ThreadPool } from './threads.js';
 
 /** Options of `createWasmKernels`. */
@@ -44,6 +44,9 @@ export interface WasmKernelOptions {
  */
 export const PARALLEL_MACS = 1 << 19;
 
+/** Chunks per thread a split product is cut into (more balance the load, fewer repack less). */
+const CHUNKS_PER_THREAD = 2;
+
 /** The WebAssembly kernel table plus its memory and arena. */
 export interface WasmKernels extends Kernels {
   /** The memory zero-copy operands must live in. */
@@ -70,9 +73,15 @@ type GemmFn = (
   c: number, ldc: number, accumulate: number, packA: number, packB: number, tile: number,
 ) => void;
 
+type PartFn = (
+  lo: number, hi: number, scratch: number, byCols: number, m: number, n: number, k: number, a: number, rsA: number, csA: number,
+  b: number, rsB: number, csB: number, c: number, ldc: number, accumulate: number,
+) => void;
+
 interface Engine {
   readonly memory: WebAssembly.Memory;
   readonly gemm: GemmFn;
+  readonly part: PartFn;
 }
 
 const PAGE = 65536;
@@ -109,9 +118,9 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const spawn = options.spawn ?? defaultSpawn();
   const workers = (options.threads ?? 1) > 1 && spawn !== undefined && sharedMemorySupported() ? Math.floor(options.threads! - 1) : 0;
   const scratch = roundUp(gemmScratchBytes(shape), 16);
-  // Layout: the workers' control slots, one pack scratch per thread, then the arena.
+  // Layout: the workers' control block, one pack scratch per thread, then the arena.
   const control = 0;
-  const scratchAt = (t: number): number => workers * SLOT_BYTES + t * scratch;
+  const scratchAt = (t: number): number => roundUp(controlBytes(workers), 16) + t * scratch;
   const arenaStart = scratchAt(workers + 1);
   const arenaBytes = 4 * (options.arenaFloats ?? 4 * 1024 * 1024);
   const pages = Math.ceil((arenaStart + arenaBytes) / PAGE);
@@ -120,17 +129,22 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const module = new WebAssembly.Module(gemmModuleBytes(shape, memoryImport));
   const packB = 4 * shape.mc * shape.kc;
   const tile = packB + 4 * shape.kc * shape.nc;
-  const engine = (memory: WebAssembly.Memory, m = module): Engine => ({
-    memory,
-    gemm: new WebAssembly.Instance(m, { env: { memory } }).exports.gemm as GemmFn,
-  });
+  const engine = (memory: WebAssembly.Memory, m = module): Engine => {
+    const x = new WebAssembly.Instance(m, { env: { memory } }).exports;
+    return { memory, gemm: x.gemm as GemmFn, part: x.gemmPart as PartFn };
+  };
   const main = engine(new WebAssembly.Memory(workers > 0 ? { initial: pages, maximum: memoryImport.maxPages!, shared: true } : { initial: pages }));
-  const pool: ThreadPool | null = workers > 0
-    ? createThreadPool({
-      memory: main.memory, modules: [module], functions: [{ module: 0, name: 'gemm', signature: 'i'.repeat(15) }],
-      workers, control, spawn: spawn!, ...(options.spin !== undefined ? { spin: options.spin } : {}),
-    })
-    : null;
+  let pool: ThreadPool | null = null;
+  if (workers > 0) {
+    // The calling thread's share reads the job's arguments from the control block (set below).
+    let x: Int32Array<ArrayBufferLike> = new Int32Array(0);
+    const local = (lo: number, hi: number): void => main.part(lo, hi, scratchAt(0), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12]);
+    pool = createThreadPool({
+      memory: main.memory, modules: [module], functions: [{ module: 0, name: 'gemmPart', signature: 'i'.repeat(13) }], local: [local],
+      workers, control, scratch: (w) => scratchAt(w + 1), spawn: spawn!, ...(options.spin !== undefined ? { spin: options.spin } : {}),
+    });
+    x = pool.args;
+  }
   const parallelMacs = options.parallelMacs ?? PARALLEL_MACS;
   // A shared memory's `buffer` is a new object after each grow while older views stay valid.
   const buffers: ArrayBufferLike[] = [main.memory.buffer];
@@ -153,30 +167,18 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       e.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, add, scratchAt(0), scratchAt(0) + packB, scratchAt(0) + tile);
       return;
     }
-    // Whole register tiles per thread, never a split of the depth: each element of C then sees
+    // Chunks of whole register tiles, never a split of the depth: each element of C then sees
     // exactly the instructions it sees on one thread. Columns when A is the smaller operand (each
-    // thread packs all of A), else rows.
+    // chunk packs all of A), else rows. A few chunks per thread, so a thread that starts late
+    // (another process has its core) leaves its share to the others.
     const byCols = m <= n;
     const unit = byCols ? shape.nr : shape.mr;
-    const tiles = Math.ceil((byCols ? n : m) / unit);
-    const parts = Math.min(others + 1, tiles);
-    for (let t = parts - 1; t >= 0; t--) {
-      const lo = Math.floor((t * tiles) / parts) * unit;
-      const hi = Math.min(Math.floor(((t + 1) * tiles) / parts) * unit, byCols ? n : m);
-      const pa = byCols ? a : a + lo * rsA, pb = byCols ? b + lo * csB : b;
-      const pc = c + (byCols ? 4 * lo : lo * 4 * n);
-      const pm = byCols ? m : hi - lo, pn = byCols ? hi - lo : n;
-      const s = scratchAt(t);
-      if (t === 0) {
-        e.gemm(pm, pn, k, pa, rsA, csA, pb, rsB, csB, pc, 4 * n, add, s, s + packB, s + tile);
-        break;
-      }
-      const x = pool!.argsI32(t - 1);
-      x[0] = pm; x[1] = pn; x[2] = k; x[3] = pa; x[4] = rsA; x[5] = csA; x[6] = pb; x[7] = rsB; x[8] = csB;
-      x[9] = pc; x[10] = 4 * n; x[11] = add; x[12] = s; x[13] = s + packB; x[14] = s + tile;
-      pool!.start(t - 1, 0);
-    }
-    for (let t = 1; t < parts; t++) pool!.finish(t - 1);
+    const total = byCols ? n : m;
+    const chunks = Math.min(Math.ceil(total / unit), CHUNKS_PER_THREAD * (others + 1));
+    const x = pool!.args;
+    x[0] = byCols ? 1 : 0; x[1] = m; x[2] = n; x[3] = k; x[4] = a; x[5] = rsA; x[6] = csA;
+    x[7] = b; x[8] = rsB; x[9] = csB; x[10] = c; x[11] = 4 * n; x[12] = add;
+    pool!.run(0, total, unit, chunks);
   };
 
   const make = (fallback: Gemm, kind: Kind): Gemm =>

@@ -7,15 +7,17 @@
  * caller supplies {@link Spawn} to start one (the CLI's `nodeSpawn` prepends a shim over
  * `worker_threads`; in a browser {@link defaultSpawn} makes a Blob-URL `Worker`).
  *
- * Control block, one slot of {@link SLOT_BYTES} per worker (i32 words): `SEQ` the job number the
- * caller last posted, `DONE` the job number the worker last finished, `READY` 1 once the
- * worker's instances exist (-1 if instantiation failed), `FN` the function to run (an index
- * into the pool's `functions`; -1 ends the worker), `FAILED` 1 if the job threw, and from
- * `ARGS` the arguments, i32 or f32 as the function's signature says. The caller writes the
- * arguments, stores `SEQ` (an atomic store orders the plain writes before it) and notifies;
- * the worker spins briefly on `SEQ`, then `Atomics.wait`s, runs the function, stores `DONE` and
- * notifies. Creation is synchronous and workers become ready later: callers ask
- * {@link ThreadPool.ready} and give work only to ready workers, so results never depend on timing.
+ * A job is one function over a range of items cut into chunks of whole units (a product's
+ * columns in register-tile widths, say). The control block (i32 words) holds the job (`FN`,
+ * `TOTAL`, `UNIT`, `CHUNKS`, the arguments), a claim word (job number in the high bits, next
+ * chunk in the low 12), a count of completed chunks, and per worker a ready flag. The caller
+ * writes the job, publishes it with atomic stores of the claim word and the sequence number,
+ * notifies, and then claims chunks itself; workers (spinning briefly, then in `Atomics.wait`)
+ * wake and claim chunks with compare-and-swap until none is left. A worker that wakes late
+ * finds every chunk claimed and goes back to sleep, so a busy or slow core never holds the
+ * caller up by more than one chunk, and a pool whose workers never start still computes
+ * everything. A chunk computes the same thing whoever runs it, so results never depend on
+ * timing. Creation is synchronous; workers become ready asynchronously.
  */
 
 /** A started worker, as `spawn` returns it: a browser `Worker` or Node's `worker_threads.Worker` fit. */
@@ -29,34 +31,47 @@ export interface WorkerHandle {
 /** Starts a worker running `source` (classic script, browser worker globals). */
 export type Spawn = (source: string) => WorkerHandle;
 
-/** A function workers can run: an export of one of the pool's modules. */
+/**
+ * A function threads can run over a range: an export of one of the pool's modules called as
+ * `f(lo, hi, scratch, ...args)`, computing items `lo .. hi` of the job with the calling
+ * thread's scratch memory at byte `scratch`.
+ */
 export interface ThreadFunction {
   /** Index into the pool's `modules`. */
   readonly module: number;
   /** The export's name. */
   readonly name: string;
-  /** One letter per parameter: `i` (i32) or `f` (f32). At most {@link MAX_ARGS}. */
+  /** One letter per parameter after `(lo, hi, scratch)`: `i` (i32) or `f` (f32). At most {@link MAX_ARGS}. */
   readonly signature: string;
 }
 
-/** Bytes of control block per worker (a multiple of 64, so slots never share a cache line). */
-export const SLOT_BYTES = 128;
 /** Most arguments a job can carry. */
 export const MAX_ARGS = 24;
+/** Most chunks a job can be cut into. */
+export const MAX_CHUNKS = 4095;
 
-const SEQ = 0, DONE = 1, READY = 2, FN = 3, FAILED = 4, ARGS = 8;
+// Control block (i32 words): the job on the first cache lines, the claim counter on its own,
+// the arguments, then one cache line per worker for its ready flag.
+const SEQ = 0, QUIT = 1, FN = 2, TOTAL = 3, UNIT = 4, CHUNKS = 5, FAILED = 6, CLAIM = 16, COMPLETED = 17, ARGS = 32, WORKERS = 64, WORKER_WORDS = 16;
+
+/** Bytes of control block a pool of `workers` workers needs (see {@link ThreadPoolOptions.control}). */
+export function controlBytes(workers: number): number {
+  return 4 * (WORKERS + WORKER_WORDS * workers);
+}
 
 /**
- * The worker's code. It waits for one message `{memory, modules, functions, control, spin}`,
- * instantiates every module over `memory` (imported as `env.memory`), marks itself ready and
- * serves jobs from its slot at byte `control` until a job with function -1.
+ * The worker's code. It waits for one message `{memory, modules, functions, control, scratch,
+ * index, spin}`, instantiates every module over `memory` (imported as `env.memory`), marks
+ * itself ready and then claims chunks of each job posted in the control block at byte
+ * `control` until `QUIT` is set.
  */
 export const WORKER_SOURCE = `"use strict";
 self.onmessage = (e) => {
   self.onmessage = null;
-  const { memory, modules, functions, control, spin } = e.data;
-  const i32 = new Int32Array(memory.buffer, control, ${SLOT_BYTES / 4});
-  const f32 = new Float32Array(memory.buffer, control, ${SLOT_BYTES / 4});
+  const { memory, modules, functions, control, scratch, index, spin } = e.data;
+  const i32 = new Int32Array(memory.buffer, control, ${WORKERS + WORKER_WORDS} + ${WORKER_WORDS} * index);
+  const f32 = new Float32Array(memory.buffer, control, ${ARGS + MAX_ARGS});
+  const me = ${WORKERS} + ${WORKER_WORDS} * index;
   let fns, sigs;
   try {
     const inst = modules.map((m) => new WebAssembly.Instance(m, { env: { memory } }));
@@ -64,27 +79,33 @@ self.onmessage = (e) => {
     sigs = functions.map((f) => Array.from(f.signature, (c) => c === "f"));
     if (fns.some((f) => typeof f !== "function")) throw new Error("missing export");
   } catch (err) {
-    Atomics.store(i32, ${READY}, -1);
-    Atomics.notify(i32, ${READY});
+    Atomics.store(i32, me, -1);
     return;
   }
-  const args = [];
-  Atomics.store(i32, ${READY}, 1);
-  Atomics.notify(i32, ${READY});
-  let seen = Atomics.load(i32, ${SEQ});
+  const args = [0, 0, scratch];
+  Atomics.store(i32, me, 1);
+  let seen = 0;
   for (;;) {
     let s = Atomics.load(i32, ${SEQ});
     for (let n = 0; s === seen && n < spin; n++) s = Atomics.load(i32, ${SEQ});
     if (s === seen) { Atomics.wait(i32, ${SEQ}, seen); continue; }
     seen = s;
-    const fn = i32[${FN}];
-    if (fn < 0) return;
-    const sig = sigs[fn];
-    args.length = sig.length;
-    for (let i = 0; i < sig.length; i++) args[i] = sig[i] ? f32[${ARGS} + i] : i32[${ARGS} + i];
-    try { fns[fn].apply(null, args); i32[${FAILED}] = 0; } catch (err) { i32[${FAILED}] = 1; }
-    Atomics.store(i32, ${DONE}, seen);
-    Atomics.notify(i32, ${DONE});
+    if (Atomics.load(i32, ${QUIT}) !== 0) return;
+    for (;;) {
+      // Read the job, then claim a chunk: the claim only succeeds if the job is still the one read.
+      const c = Atomics.load(i32, ${CLAIM});
+      const idx = c & ${MAX_CHUNKS}, fn = i32[${FN}], total = i32[${TOTAL}], unit = i32[${UNIT}], chunks = i32[${CHUNKS}];
+      const sig = sigs[fn];
+      if (idx >= chunks || sig === undefined) break;
+      args.length = 3 + sig.length;
+      for (let i = 0; i < sig.length; i++) args[3 + i] = sig[i] ? f32[${ARGS} + i] : i32[${ARGS} + i];
+      if (Atomics.compareExchange(i32, ${CLAIM}, c, c + 1) !== c) continue;
+      const tiles = Math.ceil(total / unit);
+      args[0] = Math.floor((idx * tiles) / chunks) * unit;
+      args[1] = Math.min(Math.floor(((idx + 1) * tiles) / chunks) * unit, total);
+      try { fns[fn].apply(null, args); } catch (err) { Atomics.store(i32, ${FAILED}, 1); }
+      if (Atomics.add(i32, ${COMPLETED}, 1) + 1 === chunks) Atomics.notify(i32, ${COMPLETED});
+    }
   }
 };
 `;
@@ -97,34 +118,41 @@ export interface ThreadPoolOptions {
   readonly modules: readonly WebAssembly.Module[];
   /** The functions jobs can name, by index. */
   readonly functions: readonly ThreadFunction[];
+  /**
+   * The calling thread's own instance of each function, bound to its scratch and reading its
+   * arguments from `args`: `(lo, hi) => f(lo, hi, myScratch, ...args)`.
+   */
+  readonly local: readonly ((lo: number, hi: number) => void)[];
   /** Workers to start. */
   readonly workers: number;
-  /** Byte offset in `memory` of `workers · SLOT_BYTES` bytes reserved for the control block (16-aligned). */
+  /** Byte offset in `memory` of `controlBytes(workers)` bytes reserved for the control block (16-aligned). */
   readonly control: number;
+  /** Byte offset of each worker's scratch (`scratch(w)` for worker `w`). */
+  readonly scratch: (worker: number) => number;
   /** Starts a worker. */
   readonly spawn: Spawn;
-  /** `Atomics.load` polls before sleeping, in the workers and in `finish` (default 20,000, some tens of µs). */
+  /** `Atomics.load` polls before sleeping, in the workers and in `run` (default 20,000, some tens of µs). */
   readonly spin?: number;
 }
 
-/** Workers serving jobs on a shared memory. */
+/** Workers sharing jobs with the calling thread. */
 export interface ThreadPool {
   /** Workers started (threads besides the caller's). */
   readonly workers: number;
-  /**
-   * How many workers are ready now; positions `0 .. ready()-1` of `args`/`start`/`finish`
-   * then name ready workers (a worker, once ready, stays so until `dispose`).
-   */
+  /** How many workers are ready now (a worker, once ready, stays so until `dispose`). */
   ready(): number;
-  /** The i32 argument words of the `j`-th ready worker (write before `start`). */
-  argsI32(j: number): Int32Array;
+  /** The job's i32 arguments (write them before `run`). */
+  readonly args: Int32Array;
   /** The same words as f32, for `f` parameters. */
-  argsF32(j: number): Float32Array;
-  /** Posts function `fn` with the arguments already written to the `j`-th ready worker. */
-  start(j: number, fn: number): void;
-  /** Waits until the `j`-th ready worker has finished its job; throws if the job threw. */
-  finish(j: number): void;
-  /** Ends the workers; `ready()` is 0 afterwards. Idempotent. */
+  readonly argsF32: Float32Array;
+  /**
+   * Runs function `fn` over items `0 .. total` cut into `chunks` chunks of whole `unit`s (the
+   * last may be partial): the calling thread and every awake worker claim chunks until none is
+   * left, then this returns once all are computed. Which thread computes a chunk depends on
+   * timing; what a chunk computes does not. Throws if a chunk threw.
+   */
+  run(fn: number, total: number, unit: number, chunks: number): void;
+  /** Ends the workers; `ready()` is 0 afterwards and `run` computes on the calling thread. Idempotent. */
   dispose(): void;
 }
 
@@ -172,67 +200,82 @@ export function createThreadPool(o: ThreadPoolOptions): ThreadPool {
     if (f.signature.length > MAX_ARGS || /[^if]/.test(f.signature)) throw new Error(`thread function ${f.name}: bad signature '${f.signature}'`);
   }
   const spin = o.spin ?? 20000;
-  const slots = Array.from({ length: o.workers }, (_, w) => new Int32Array(o.memory.buffer, o.control + w * SLOT_BYTES, SLOT_BYTES / 4));
-  for (const s of slots) s.fill(0);
-  const argsI = slots.map((s) => s.subarray(ARGS));
-  const argsF = slots.map((s) => new Float32Array(s.buffer, s.byteOffset + 4 * ARGS, MAX_ARGS));
-  const blocking = slots.length > 0 && canBlock(slots[0]);
+  const ctl = new Int32Array(o.memory.buffer, o.control, controlBytes(o.workers) / 4);
+  ctl.fill(0);
+  const args = ctl.subarray(ARGS, ARGS + MAX_ARGS);
+  const argsF32 = new Float32Array(ctl.buffer, ctl.byteOffset + 4 * ARGS, MAX_ARGS);
+  const blocking = canBlock(ctl);
   const handles: WorkerHandle[] = [];
-  // Positions of ready workers, in the order they became ready; `count` of them are known.
-  const order = new Int32Array(o.workers);
-  const known = new Uint8Array(o.workers);
   let count = 0;
+  let seq = 0;
   let disposed = false;
   for (let w = 0; w < o.workers; w++) {
     const h = o.spawn(WORKER_SOURCE);
     h.unref?.();
-    h.postMessage({ memory: o.memory, modules: o.modules, functions: o.functions, control: o.control + w * SLOT_BYTES, spin });
+    h.postMessage({ memory: o.memory, modules: o.modules, functions: o.functions, control: o.control, scratch: o.scratch(w), index: w, spin });
     handles.push(h);
   }
-  const slot = (j: number): Int32Array => slots[order[j]];
+  const claim = (fn: number, total: number, unit: number, chunks: number): void => {
+    const tiles = Math.ceil(total / unit);
+    for (;;) {
+      const c = Atomics.load(ctl, CLAIM);
+      const idx = c & MAX_CHUNKS;
+      if (idx >= chunks) return;
+      if (Atomics.compareExchange(ctl, CLAIM, c, c + 1) !== c) continue;
+      const lo = Math.floor((idx * tiles) / chunks) * unit;
+      const hi = Math.min(Math.floor(((idx + 1) * tiles) / chunks) * unit, total);
+      try {
+        o.local[fn](lo, hi);
+      } catch {
+        Atomics.store(ctl, FAILED, 1);
+      }
+      Atomics.add(ctl, COMPLETED, 1);
+    }
+  };
   return {
     workers: o.workers,
+    args,
+    argsF32,
     ready() {
       if (disposed) return 0;
+      while (count < o.workers && Atomics.load(ctl, WORKERS + WORKER_WORDS * count) === 1) count++;
       if (count < o.workers) {
-        for (let w = 0; w < o.workers; w++) {
-          if (known[w] === 0 && Atomics.load(slots[w], READY) === 1) {
-            known[w] = 1;
-            order[count++] = w;
-          }
-        }
+        let n = 0;
+        for (let w = 0; w < o.workers; w++) if (Atomics.load(ctl, WORKERS + WORKER_WORDS * w) === 1) n++;
+        return n;
       }
       return count;
     },
-    argsI32: (j) => argsI[order[j]],
-    argsF32: (j) => argsF[order[j]],
-    start(j, fn) {
-      const s = slot(j);
-      s[FN] = fn;
-      Atomics.add(s, SEQ, 1);
-      Atomics.notify(s, SEQ);
-    },
-    finish(j) {
-      const s = slot(j);
-      const seq = Atomics.load(s, SEQ);
-      let d = Atomics.load(s, DONE);
-      for (let n = 0; d !== seq && n < spin; n++) d = Atomics.load(s, DONE);
-      while (d !== seq) {
-        if (blocking) Atomics.wait(s, DONE, d);
-        d = Atomics.load(s, DONE);
+    run(fn, total, unit, chunks) {
+      if (!(chunks >= 1 && chunks <= MAX_CHUNKS) || !(unit >= 1) || !(total >= 0)) throw new Error(`thread pool: bad job (${total} items, unit ${unit}, ${chunks} chunks)`);
+      ctl[FN] = fn;
+      ctl[TOTAL] = total;
+      ctl[UNIT] = unit;
+      ctl[CHUNKS] = chunks;
+      ctl[FAILED] = 0;
+      Atomics.store(ctl, COMPLETED, 0);
+      seq = (seq + 1) & 0xfffff;
+      Atomics.store(ctl, CLAIM, seq << 12);
+      if (!disposed) {
+        Atomics.store(ctl, SEQ, seq);
+        Atomics.notify(ctl, SEQ);
       }
-      if (s[FAILED] !== 0) throw new Error('a worker thread failed its job');
+      claim(fn, total, unit, chunks);
+      let done = Atomics.load(ctl, COMPLETED);
+      for (let n = 0; done < chunks && n < spin; n++) done = Atomics.load(ctl, COMPLETED);
+      while (done < chunks) {
+        if (blocking) Atomics.wait(ctl, COMPLETED, done);
+        done = Atomics.load(ctl, COMPLETED);
+      }
+      if (ctl[FAILED] !== 0) throw new Error('a job failed on a thread');
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      count = 0;
-      for (let w = 0; w < o.workers; w++) {
-        slots[w][FN] = -1;
-        Atomics.add(slots[w], SEQ, 1);
-        Atomics.notify(slots[w], SEQ);
-        void handles[w].terminate();
-      }
+      Atomics.store(ctl, QUIT, 1);
+      Atomics.add(ctl, SEQ, 1);
+      Atomics.notify(ctl, SEQ);
+      for (const h of handles) void h.terminate();
     },
   };
 }

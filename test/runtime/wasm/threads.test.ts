@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nodeSpawn } from '../../../src/cli/threads.js';
 import { createWasmKernels, ModuleBuilder } from '../../../src/runtime/wasm/index.js';
 import type { WasmKernels } from '../../../src/runtime/wasm/index.js';
-import { createThreadPool, sharedMemorySupported, SLOT_BYTES } from '../../../src/runtime/wasm/threads.js';
+import { controlBytes, createThreadPool, sharedMemorySupported } from '../../../src/runtime/wasm/threads.js';
 import type { ThreadPool, WorkerHandle } from '../../../src/runtime/wasm/threads.js';
 
 type Kind = 'gemmNN' | 'gemmTN' | 'gemmNT';
@@ -32,20 +32,41 @@ async function threaded(threads: number, arenaFloats: number, parallelMacs = 0):
   return k;
 }
 
-/** A small module over a shared memory: `put(addr, value: f32)` and `load(addr)` (traps out of bounds). */
+/**
+ * A small module over a shared memory: `fill(lo, hi, scratch, addr, value)` stores `value` at
+ * floats `lo .. hi` from `addr`; `load(lo, hi, scratch, addr)` traps when `addr` is out of bounds.
+ */
 function tinyModule(maxPages: number): WebAssembly.Module {
   const mb = new ModuleBuilder({ minPages: 1, maxPages, shared: true });
-  mb.func(['i32', 'f32'], [], 'put').code.get(0).get(1).f32Store();
-  mb.func(['i32'], [], 'load').code.get(0).f32Load().drop();
+  const f = mb.func(['i32', 'i32', 'i32', 'i32', 'f32'], [], 'fill').code;
+  const i = f.local('i32');
+  f.get(0).set(i).block().loop().get(i).get(1).i32GeU().brIf(1);
+  f.get(3).get(i).i32Const(4).i32Mul().i32Add().get(4).f32Store();
+  f.get(i).i32Const(1).i32Add().set(i).br(0).end().end();
+  mb.func(['i32', 'i32', 'i32', 'i32'], [], 'load').code.get(3).f32Load().drop();
   return new WebAssembly.Module(mb.encode());
 }
 
-function pool(workers: number, spawn = nodeSpawn): { pool: ThreadPool; memory: WebAssembly.Memory } {
+const FUNCTIONS = [{ module: 0, name: 'fill', signature: 'if' }, { module: 0, name: 'load', signature: 'i' }];
+
+/**
+ * A pool of `workers` workers over a fresh shared memory. The calling thread's `fill` writes
+ * the value negated, so the result shows who computed each chunk; `slow` makes it busy-wait
+ * per chunk, so that workers get a share.
+ */
+function pool(workers: number, o: { spawn?: typeof nodeSpawn; slowMs?: number } = {}): { pool: ThreadPool; memory: WebAssembly.Memory } {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
-  const p = createThreadPool({
-    memory, modules: [tinyModule(4)], workers, control: 0, spawn,
-    functions: [{ module: 0, name: 'put', signature: 'if' }, { module: 0, name: 'load', signature: 'i' }],
-  });
+  const mem = (): Float32Array => new Float32Array(memory.buffer);
+  let p: ThreadPool | undefined;
+  const fill = (lo: number, hi: number): void => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < (o.slowMs ?? 0));
+    mem().fill(-p!.argsF32[1], p!.args[0] / 4 + lo, p!.args[0] / 4 + hi);
+  };
+  const load = (): void => {
+    if (p!.args[0] >= memory.buffer.byteLength) throw new RangeError('out of bounds');
+  };
+  p = createThreadPool({ memory, modules: [tinyModule(4)], workers, control: 0, scratch: (w) => 4096 + 64 * w, spawn: o.spawn ?? nodeSpawn, functions: FUNCTIONS, local: [fill, load] });
   live.push(p);
   return { pool: p, memory };
 }
@@ -55,47 +76,69 @@ describe('the worker pool', () => {
     expect(sharedMemorySupported()).toBe(true);
   });
 
-  it('starts workers that report ready and run a job with i32 and f32 arguments on the shared memory', async () => {
+  it('computes every chunk of a job exactly once, on the calling thread alone before any worker is ready', () => {
     const { pool: p, memory } = pool(2);
+    const out = new Float32Array(memory.buffer, 8192, 103);
+    p.args[0] = 8192;
+    p.argsF32[1] = 3;
+    p.run(0, 103, 4, 9);
+    // Workers may already be ready; either way every float is written, by someone.
+    expect(out.every((v) => Math.abs(v) === 3)).toBe(true);
+  });
+
+  it('shares a job between the calling thread and ready workers, with i32 and f32 arguments', async () => {
+    const { pool: p, memory } = pool(2, { slowMs: 2 });
     await until(() => p.ready() === 2, 'two workers');
-    const out = new Float32Array(memory.buffer, 1024, 2);
-    for (let j = 0; j < 2; j++) {
-      p.argsI32(j)[0] = 1024 + 4 * j;
-      p.argsF32(j)[1] = 1.5 + j;
-      p.start(j, 0);
+    let byWorkers = 0;
+    for (let job = 0; job < 40 && byWorkers === 0; job++) {
+      const out = new Float32Array(memory.buffer, 8192, 64);
+      p.args[0] = 8192;
+      p.argsF32[1] = 1.5 + job;
+      p.run(0, 64, 8, 8);
+      expect(out.every((v) => Math.abs(v) === 1.5 + job)).toBe(true);
+      byWorkers += out.filter((v) => v > 0).length;
     }
-    p.finish(0);
-    p.finish(1);
-    expect(Array.from(out)).toEqual([1.5, 2.5]);
+    expect(byWorkers).toBeGreaterThan(0);
   });
 
-  it('serves many jobs in a row, each finished before the next is posted', async () => {
+  it('cuts chunks at whole units, the last one partial', async () => {
     const { pool: p, memory } = pool(1);
     await until(() => p.ready() === 1, 'the worker');
-    const out = new Float32Array(memory.buffer, 2048, 1);
-    for (let i = 0; i < 500; i++) {
-      p.argsI32(0)[0] = 2048;
-      p.argsF32(0)[1] = i;
-      p.start(0, 0);
-      p.finish(0);
-      expect(out[0]).toBe(i);
+    const floats = new Float32Array(memory.buffer, 8192, 40);
+    for (const [total, unit, chunks] of [[37, 8, 3], [5, 4, 4], [1, 1, 1], [40, 3, 13]]) {
+      floats.fill(0);
+      p.args[0] = 8192;
+      p.argsF32[1] = total;
+      p.run(0, total, unit, chunks);
+      expect(floats.slice(0, total).every((v) => Math.abs(v) === total)).toBe(true);
+      expect(floats.slice(total).every((v) => v === 0)).toBe(true);
     }
   });
 
-  it('reports a job that traps as an error on the calling thread, and keeps serving', async () => {
+  it('serves many jobs in a row', async () => {
     const { pool: p, memory } = pool(1);
     await until(() => p.ready() === 1, 'the worker');
-    p.argsI32(0)[0] = 1 << 30;
-    p.start(0, 1);
-    expect(() => p.finish(0)).toThrow(/worker thread failed/);
-    p.argsI32(0)[0] = 512;
-    p.argsF32(0)[1] = 7;
-    p.start(0, 0);
-    p.finish(0);
-    expect(new Float32Array(memory.buffer, 512, 1)[0]).toBe(7);
+    const out = new Float32Array(memory.buffer, 8192, 16);
+    for (let i = 1; i <= 500; i++) {
+      p.args[0] = 8192;
+      p.argsF32[1] = i;
+      p.run(0, 16, 4, 4);
+      expect(out.every((v) => Math.abs(v) === i)).toBe(true);
+    }
   });
 
-  it('has no ready worker after dispose, and terminates every handle once', async () => {
+  it('reports a chunk that traps as an error on the calling thread, and keeps serving', async () => {
+    const { pool: p, memory } = pool(1);
+    await until(() => p.ready() === 1, 'the worker');
+    p.args[0] = 1 << 30;
+    expect(() => p.run(1, 4, 1, 4)).toThrow(/job failed/);
+    p.args[0] = 8192;
+    p.argsF32[1] = 7;
+    p.run(0, 4, 1, 4);
+    expect(Array.from(new Float32Array(memory.buffer, 8192, 4), Math.abs)).toEqual([7, 7, 7, 7]);
+  });
+
+  it('has no ready worker after dispose, terminates every handle once, and still runs jobs on the calling thread', async () => {
     const terminated: number[] = [];
     const spawn = (source: string): WorkerHandle => {
       const h = nodeSpawn(source);
@@ -103,30 +146,32 @@ describe('the worker pool', () => {
       terminated.push(0);
       return { postMessage: (m) => h.postMessage(m), terminate: () => { terminated[i]++; return h.terminate(); } };
     };
-    const { pool: p } = pool(2, spawn);
+    const { pool: p, memory } = pool(2, { spawn });
     await until(() => p.ready() === 2, 'two workers');
     p.dispose();
     p.dispose();
     expect(p.ready()).toBe(0);
     expect(terminated).toEqual([1, 1]);
+    p.args[0] = 8192;
+    p.argsF32[1] = 2;
+    p.run(0, 8, 1, 8);
+    expect(Array.from(new Float32Array(memory.buffer, 8192, 8))).toEqual(new Array(8).fill(-2));
   });
 
-  it('rejects a function signature with other letters than i and f', () => {
+  it('rejects a function signature with other letters than i and f, and a job with no chunk', () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
-    expect(() => createThreadPool({
-      memory, modules: [tinyModule(4)], workers: 1, control: 0, spawn: nodeSpawn,
-      functions: [{ module: 0, name: 'put', signature: 'id' }],
-    })).toThrow(/bad signature/);
+    const base = { memory, modules: [tinyModule(4)], workers: 0, control: 0, scratch: () => 0, spawn: nodeSpawn, local: [() => {}] };
+    expect(() => createThreadPool({ ...base, functions: [{ module: 0, name: 'fill', signature: 'id' }] })).toThrow(/bad signature/);
+    expect(() => createThreadPool({ ...base, functions: FUNCTIONS }).run(0, 4, 1, 0)).toThrow(/bad job/);
   });
 
-  it('never counts a worker whose module fails to instantiate as ready, so callers keep the work', async () => {
+  it('never counts a worker whose module fails to instantiate as ready', async () => {
     // The import declares at most 4 pages; this memory may grow to 8: instantiation fails.
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 8, shared: true });
-    const p = createThreadPool({ memory, modules: [tinyModule(4)], workers: 1, control: 0, spawn: nodeSpawn, functions: [{ module: 0, name: 'load', signature: 'i' }] });
+    const p = createThreadPool({ memory, modules: [tinyModule(4)], workers: 1, control: 0, scratch: () => 4096, spawn: nodeSpawn, functions: FUNCTIONS, local: [() => {}, () => {}] });
     live.push(p);
-    const slot = new Int32Array(memory.buffer, 0, SLOT_BYTES / 4);
-    await until(() => Atomics.load(slot, 2) !== 0, 'the worker to answer');
-    expect(Atomics.load(slot, 2)).toBe(-1);
+    const flag = new Int32Array(memory.buffer, 0, controlBytes(1) / 4);
+    await until(() => flag.some((v) => v === -1), 'the worker to answer');
     expect(p.ready()).toBe(0);
   });
 });
@@ -210,7 +255,7 @@ describe('WebAssembly matrix products on several threads', () => {
   it('split only products of at least the threshold of multiply-adds', async () => {
     const k = await threaded(2, 1 << 14, 1000);
     const a = k.alloc(40 * 40), b = k.alloc(40 * 40), c = k.alloc(40 * 40);
-    // The first worker's job counter is the first word of the control block.
+    // The job counter is the first word of the control block.
     const control = new Int32Array(k.memory.buffer, 0, 2);
     const seq = (): number => Atomics.load(control, 0);
     const before = seq();
