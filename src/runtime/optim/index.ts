@@ -3,12 +3,12 @@
  * `torch.optim` (PyTorch 1.13) exactly; see each family's file for the update written out.
  */
 import type { FloatArray } from '../tensor.js';
-import type { Optimizer, OptimizerSnapshot, OptimizerSpec, StateDType } from './types.js';
+import type { FastUpdate, Optimizer, OptimizerBackend, OptimizerSnapshot, OptimizerSpec, StateDType } from './types.js';
 import { gd, sgd, momentum, nesterov, type GdArgs, type SgdArgs, type MomentumArgs } from './sgd.js';
 import { adagrad, adadelta, rmsprop, type AdagradArgs, type AdadeltaArgs, type RmspropArgs } from './adaptive.js';
 import { adam, adamw, adamax, nadam, type AdamArgs, type AdamaxArgs, type NadamArgs } from './adam.js';
 
-export type { Optimizer, OptimizerSnapshot, OptimizerSpec, StateDType } from './types.js';
+export type { FastUpdate, Optimizer, OptimizerBackend, OptimizerSnapshot, OptimizerSpec, StateDType } from './types.js';
 export type { GdArgs, SgdArgs, MomentumArgs, AdagradArgs, AdadeltaArgs, RmspropArgs, AdamArgs, AdamaxArgs, NadamArgs };
 
 /** The arguments of each optimizer, keyed by the contract's optimizer name. */
@@ -66,22 +66,34 @@ function allocate(dtype: StateDType, length: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 
+/** The slot names of optimizer `name(args)` (arguments as given; defaults filled in). */
+export function optimizerSlotNames<N extends OptimizerName>(name: N, args: Partial<OptimizerArgs[N]>): readonly string[] {
+  return (OPTIMIZERS[name] as OptimizerSpec<OptimizerArgs[N]>).slots(resolveOptimizerArgs(name, args));
+}
+
 /**
  * Creates an optimizer over a flat buffer of `paramCount` elements, its state allocated now.
  * `args.lr` is only the default rate; the rate actually used is the one passed to `step`.
  * @param dtype precision of the slots: `float32` for training, `float64` for checks
+ * @param backend for `float32` only: where the slots live and a faster update over them, used
+ *   when it takes the step's arrays (the reference update runs otherwise, on the same slots)
  */
 export function createOptimizer<N extends OptimizerName>(
   name: N,
   args: Partial<OptimizerArgs[N]>,
   paramCount: number,
   dtype: StateDType = 'float32',
+  backend?: OptimizerBackend,
 ): Optimizer {
   const spec = OPTIMIZERS[name] as OptimizerSpec<OptimizerArgs[N]>;
   const full = resolveOptimizerArgs(name, args);
   const slotNames = spec.slots(full);
-  const slots = slotNames.map(() => allocate(dtype, paramCount));
+  const onBackend = dtype === 'float32' && backend !== undefined ? backend : undefined;
+  const slots = slotNames.map(() => (onBackend ? onBackend.alloc(paramCount) : allocate(dtype, paramCount)));
   const scalars = Float64Array.from(spec.initialScalars);
+  const fast: FastUpdate | null = onBackend
+    ? onBackend.fastUpdate(name, full as unknown as Readonly<Record<string, number | boolean>>, slots as Float32Array[], paramCount)
+    : null;
   return {
     name,
     slotNames,
@@ -91,6 +103,7 @@ export function createOptimizer<N extends OptimizerName>(
       if (params.length !== paramCount || grads.length !== paramCount) {
         throw new RangeError(`optimizer ${name}: expected ${paramCount} parameters and gradients, got ${params.length} and ${grads.length}`);
       }
+      if (fast !== null && params instanceof Float32Array && grads instanceof Float32Array && fast(params, grads, lr, scalars)) return;
       spec.update(full, params, grads, lr, slots, scalars);
     },
     saveState(): OptimizerSnapshot {

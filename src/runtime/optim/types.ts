@@ -50,3 +50,27 @@ export interface OptimizerSpec<A> {
   readonly initialScalars: readonly number[];
   update(args: A, p: FloatArray, g: FloatArray, lr: number, slots: readonly FloatArray[], scalars: Float64Array): void;
 }
+
+/**
+ * A faster update of one optimizer over its float32 state, bound at creation: applies one step
+ * to `params` from `grads` at rate `lr`, advancing `scalars` as the reference update does, and
+ * returns true; or returns false, touching nothing, when it cannot run on these arrays (e.g.
+ * they are not in its memory), and the reference update runs instead.
+ */
+export type FastUpdate = (params: Float32Array, grads: Float32Array, lr: number, scalars: Float64Array) => boolean;
+
+/**
+ * Where a float32 optimizer keeps its slots, and optionally a faster update over them (the
+ * WebAssembly kernels give both: slots in their memory, SIMD updates by byte address).
+ */
+export interface OptimizerBackend {
+  /** A zero-filled float32 array of `floats` elements for one slot. */
+  alloc(floats: number): Float32Array;
+  /**
+   * The faster update of optimizer `name` with its full arguments over `slots` (from `alloc`, in
+   * slot order) for `paramCount` parameters, or null to run the reference update.
+   */
+  fastUpdate(
+    name: string, args: Readonly<Record<string, number | boolean>>, slots: readonly Float32Array[], paramCount: number,
+  ): FastUpdate | null;
+}

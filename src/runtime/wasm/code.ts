@@ -103,4 +103,25 @@ export class Code {
   f32x4Mul(): this { return this.simd(0xe6); }
   /** Relaxed SIMD `a·b + c` (fused where the hardware has FMA); needs the relaxed-SIMD proposal. */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
+
+  // Appended for the optimizer updates (IEEE, correctly rounded: same bits on every engine).
+  f32Gt(): this { return this.op(0x5e); }
+  f32Sqrt(): this { return this.op(0x91); }
+  f32Div(): this { return this.op(0x95); }
+  f64Load(offset = 0): this { return this.op(0x2b, ...this.memarg(3, offset)); }
+  f64Store(offset = 0): this { return this.op(0x39, ...this.memarg(3, offset)); }
+  f64Add(): this { return this.op(0xa0); }
+  f64Mul(): this { return this.op(0xa2); }
+  f64PromoteF32(): this { return this.op(0xbb); }
+  f32x4Sqrt(): this { return this.simd(0xe3); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  /** Pseudo-maximum `a < b ? b : a` (keeps `a` when either is NaN, as a JavaScript `if (b > a) a = b`). */
+  f32x4Pmax(): this { return this.simd(0xeb); }
+  f64x2Add(): this { return this.simd(0xf0); }
+  f64x2Mul(): this { return this.simd(0xf2); }
+  /** The low two f32 lanes widened to f64. */
+  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
+  f64x2ExtractLane(lane: number): this { return this.simd(0x21, lane); }
+  /** Loads 8 bytes into the low half of a vector, the high half zero. */
+  v128Load64Zero(offset = 0): this { return this.simd(0x5d, ...this.memarg(3, offset)); }
 }
