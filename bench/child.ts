@@ -1,5 +1,5 @@
 /** What one benchmark child process does: a throughput run, the W1 peak-RSS run, or the allocation run. */
-import { loadTfjs, planStep, tfjsStep, type Framework, type TfjsMode } from './frameworks.js';
+import { loadTfjs, planSetup, planStep, tfjsStep, type Framework, type TfjsMode } from './frameworks.js';
 import { allocatedBytesPerStep, measureThroughput, type Step, type TimingOptions } from './measure.js';
 import type { KernelChoice } from '../src/plan/index.js';
 import { workload, type WorkloadId } from './workloads.js';
@@ -7,7 +7,7 @@ import { workload, type WorkloadId } from './workloads.js';
 /** A request from the parent. */
 export type ChildRequest =
   | { readonly kind: 'throughput'; readonly workload: WorkloadId; readonly framework: Framework; readonly timing: TimingOptions; readonly chooseMode: boolean }
-  | { readonly kind: 'rss'; readonly workload: WorkloadId; readonly seconds: number; readonly kernels: KernelChoice }
+  | { readonly kind: 'rss'; readonly workload: WorkloadId; readonly seconds: number; readonly kernels: KernelChoice; readonly threads?: number }
   | { readonly kind: 'alloc'; readonly workloads: readonly WorkloadId[]; readonly steps: number };
 
 /** The child's answer (one JSON line on stdout). */
@@ -44,8 +44,13 @@ async function throughput(req: Extract<ChildRequest, { kind: 'throughput' }>): P
   const w = workload(req.workload);
   let step: Step;
   let note: string | undefined;
-  if (req.framework === 'plan' || req.framework === 'plan-wasm') step = planStep(w, req.framework === 'plan' ? 'ts' : 'wasm').step;
-  else {
+  const setup = planSetup(req.framework);
+  if (setup) {
+    const p = planStep(w, setup.kernels, setup.threads);
+    await p.ready;
+    step = p.step;
+    if (setup.threads > 1) note = `${setup.threads} threads; CPU time counts every thread`;
+  } else {
     const tf = await loadTfjs(req.framework === 'tfjs-wasm' ? 'wasm' : 'cpu');
     ({ step, note } = await fastestTfjs(tf, w.id, req.chooseMode));
   }
@@ -53,9 +58,10 @@ async function throughput(req: Extract<ChildRequest, { kind: 'throughput' }>): P
   return { kind: 'throughput', stepsPerSecond: [...t.stepsPerSecond], stepsPerCpuSecond: [...t.stepsPerCpuSecond], stepsPerRun: [...t.stepsPerRun], note };
 }
 
-function rss(req: Extract<ChildRequest, { kind: 'rss' }>): ChildResult {
+async function rss(req: Extract<ChildRequest, { kind: 'rss' }>): Promise<ChildResult> {
   const baselineRss = process.memoryUsage().rss;
-  const { plan, step } = planStep(workload(req.workload), req.kernels);
+  const { plan, step, ready } = planStep(workload(req.workload), req.kernels, req.threads ?? 1);
+  await ready;
   const t0 = performance.now();
   while (performance.now() - t0 < req.seconds * 1000) step();
   const planBytes = (plan.paramData.length + plan.bufferData.length) * 4;
@@ -84,6 +90,12 @@ async function alloc(req: Extract<ChildRequest, { kind: 'alloc' }>): Promise<Chi
     const w = workload(id);
     await measure(`plan ${id} trainStep`, planStep(w).step);
     await measure(`plan-wasm ${id} trainStep`, planStep(w, 'wasm').step);
+    if (id === 'W1') {
+      const two = planStep(w, 'wasm', 2);
+      await two.ready;
+      await measure(`plan-wasm-2t ${id} trainStep`, two.step);
+      two.plan.dispose();
+    }
     if (id === req.workloads[0]) {
       const { step } = planStep(w);
       await measure(`control: plan ${id} trainStep + one Float32Array(256)`, () => { step(); held = new Float32Array(256); });
@@ -97,7 +109,7 @@ async function alloc(req: Extract<ChildRequest, { kind: 'alloc' }>): Promise<Chi
 export async function runChild(req: ChildRequest): Promise<ChildResult> {
   try {
     if (req.kind === 'throughput') return await throughput(req);
-    if (req.kind === 'rss') return rss(req);
+    if (req.kind === 'rss') return await rss(req);
     return await alloc(req);
   } catch (e) {
     return { kind: 'error', message: e instanceof Error ? `${e.message}` : String(e) };

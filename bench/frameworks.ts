@@ -7,28 +7,61 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
+import { nodeSpawn } from '../src/cli/threads.js';
+import type { CheckedModel, CheckedTrain } from '../src/checker/types.js';
 import { checkText } from '../src/compiler.js';
-import { createTrainingPlan, type CompiledTrainingPlan, type KernelChoice } from '../src/plan/index.js';
+import { compilePlan, createPlanKernels, createTrainingPlan, type CompiledTrainingPlan, type KernelChoice } from '../src/plan/index.js';
+import type { WasmKernels } from '../src/runtime/wasm/index.js';
 import type { Step } from './measure.js';
 import { syntheticBatch, type Workload } from './workloads.js';
 
-/** Who runs a workload. */
-export type Framework = 'plan' | 'plan-wasm' | 'tfjs-wasm' | 'tfjs-cpu';
-export const FRAMEWORKS: readonly Framework[] = ['plan', 'plan-wasm', 'tfjs-wasm', 'tfjs-cpu'];
+/** Who runs a workload: `plan-wasm-2t` is the plan on the wasm kernels with two threads. */
+export type Framework = 'plan' | 'plan-wasm' | 'plan-wasm-2t' | 'tfjs-wasm' | 'tfjs-cpu';
+export const FRAMEWORKS: readonly Framework[] = ['plan', 'plan-wasm', 'plan-wasm-2t', 'tfjs-wasm', 'tfjs-cpu'];
 
-/** The compiled plan of a workload's `.nn` source on the given kernels (throws with the diagnostics if it does not check). */
-export function buildPlan(w: Workload, seed = 1, kernels: KernelChoice = 'ts'): CompiledTrainingPlan {
+/** The kernels and thread count of a plan framework. */
+export function planSetup(f: Framework): { kernels: KernelChoice; threads: number } | null {
+  return f === 'plan' ? { kernels: 'ts', threads: 1 } : f === 'plan-wasm' ? { kernels: 'wasm', threads: 1 } : f === 'plan-wasm-2t' ? { kernels: 'wasm', threads: 2 } : null;
+}
+
+/** The checked model and train block of a workload's `.nn` source (throws with the diagnostics if it does not check). */
+function checked(w: Workload): { model: CheckedModel; train: CheckedTrain } {
   const r = checkText(w.source, `${w.id}.nn`);
   if (r.hasErrors) throw new Error(`${w.id}.nn does not check:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
   const { models, trains } = r.checked.program;
-  return createTrainingPlan(models[0], trains[0], { batchCapacity: w.batch, seed, kernels });
+  return { model: models[0], train: trains[0] };
+}
+
+/** The compiled plan of a workload on the given kernels, one thread. */
+export function buildPlan(w: Workload, seed = 1, kernels: KernelChoice = 'ts'): CompiledTrainingPlan {
+  const { model, train } = checked(w);
+  return createTrainingPlan(model, train, { batchCapacity: w.batch, seed, kernels });
+}
+
+/**
+ * The compiled plan on the wasm kernels with `threads` threads; the workers start
+ * asynchronously, so await `ready` before measuring (until then the plan runs on one thread).
+ */
+export function buildThreadedPlan(w: Workload, threads: number, seed = 1): { plan: CompiledTrainingPlan; ready: Promise<void> } {
+  const { model, train } = checked(w);
+  const table = createPlanKernels('wasm', compilePlan(model, train, { batchCapacity: w.batch }), { threads, spawn: nodeSpawn }) as WasmKernels;
+  const plan = createTrainingPlan(model, train, { batchCapacity: w.batch, seed, kernels: table });
+  return { plan, ready: workersReady(table) };
+}
+
+async function workersReady(k: WasmKernels): Promise<void> {
+  const t0 = performance.now();
+  while (k.readyThreads() < k.threads) {
+    if (performance.now() - t0 > 10000) throw new Error(`only ${k.readyThreads()} of ${k.threads} threads started in 10 s`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
 
 /** A step of the plan on one fixed synthetic batch. */
-export function planStep(w: Workload, kernels: KernelChoice = 'ts'): { step: () => void; plan: CompiledTrainingPlan } {
-  const plan = buildPlan(w, 1, kernels);
+export function planStep(w: Workload, kernels: KernelChoice = 'ts', threads = 1): { step: () => void; plan: CompiledTrainingPlan; ready: Promise<void> } {
+  const { plan, ready } = threads > 1 ? buildThreadedPlan(w, threads) : { plan: buildPlan(w, 1, kernels), ready: Promise.resolve() };
   const { x, labels } = syntheticBatch(w);
-  return { plan, step: () => void plan.trainStep(x, labels, w.batch) };
+  return { plan, ready, step: () => void plan.trainStep(x, labels, w.batch) };
 }
 
 /** Loads TensorFlow.js with the given backend: wasm with SIMD and no threads, or the plain-JS cpu backend. */

@@ -8,6 +8,7 @@ import { assertTensorsMatch, decodeSafetensors, encodeSafetensors } from '../io/
 import * as runtime from '../runtime/index.js';
 import type { Kernels } from '../runtime/kernels/types.js';
 import type { Plan } from '../planner/types.js';
+import type { Spawn } from '../runtime/wasm/threads.js';
 import { compilePlan, type CompileOptions } from './compile.js';
 import type { TrainingPlan } from './types.js';
 
@@ -21,6 +22,22 @@ export interface CompiledTrainingPlan extends TrainingPlan {
   getWeights(): Uint8Array;
   /** Loads weights; throws DataError NN6039 listing every name or shape difference. */
   setWeights(bytes: Uint8Array, file: string): void;
+  /**
+   * Ends the worker threads of the plan's kernels, if it has any (the plan keeps working on
+   * the calling thread). Idempotent; a plan without threads has nothing to end.
+   */
+  dispose(): void;
+}
+
+/** How many threads a plan's kernels use, and how to start them. */
+export interface ThreadOptions {
+  /**
+   * Threads for the WebAssembly kernels' large matrix products (default 1). Ignored by the
+   * TypeScript kernels. Results are bit-identical for every thread count.
+   */
+  readonly threads?: number;
+  /** Starts a worker (default: a Blob-URL `Worker` where `globalThis.Worker` exists, else one thread). */
+  readonly spawn?: Spawn;
 }
 
 /** What the generated code may use: the runtime and the safetensors codec. */
@@ -31,8 +48,14 @@ export function planRuntime(): Record<string, unknown> {
 /** Evaluates the JavaScript flavor of plan code; returns its `build(seed, kernels?)`. */
 export function loadPlanCode(code: string): (seed: number, kernels?: Kernels) => CompiledTrainingPlan {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the one execution path: generated code
-  const factory = new Function('rt', code) as (rt: Record<string, unknown>) => (seed: number, kernels?: Kernels) => CompiledTrainingPlan;
-  return factory(planRuntime());
+  const factory = new Function('rt', code) as (rt: Record<string, unknown>) => (seed: number, kernels?: Kernels) => Omit<CompiledTrainingPlan, 'dispose'>;
+  const build = factory(planRuntime());
+  return (seed, kernels) => {
+    const plan = build(seed, kernels) as CompiledTrainingPlan;
+    const owned = kernels as { dispose?: () => void } | undefined;
+    plan.dispose = () => owned?.dispose?.();
+    return plan;
+  };
 }
 
 /** Which kernel table runs a plan's matrix products. */
@@ -46,12 +69,16 @@ export function defaultKernelChoice(): KernelChoice {
 /**
  * A kernel table for one plan: `ts` the runtime's TypeScript kernels; `wasm` WebAssembly SIMD
  * kernels whose arena holds all of the plan's buffers (so the memory never grows), with
- * unfused multiply-add so a seed gives the same numbers on every machine. Throws when `wasm`
- * is asked for and the engine has no WebAssembly SIMD.
+ * unfused multiply-add so a seed gives the same numbers on every machine, on `threads`
+ * threads (bit-identical to one). Throws when `wasm` is asked for and the engine has no
+ * WebAssembly SIMD.
  */
-export function createPlanKernels(choice: KernelChoice, plan: Plan): Kernels {
+export function createPlanKernels(choice: KernelChoice, plan: Plan, threads: ThreadOptions = {}): Kernels {
   if (choice === 'ts') return runtime.createKernels('float32');
-  const k = runtime.createWasmKernels({ arenaFloats: arenaFloats(plan) + ARENA_HEADROOM, shape: { fma: false } });
+  const k = runtime.createWasmKernels({
+    arenaFloats: arenaFloats(plan) + ARENA_HEADROOM, shape: { fma: false },
+    ...(threads.threads !== undefined ? { threads: threads.threads } : {}), ...(threads.spawn ? { spawn: threads.spawn } : {}),
+  });
   if (k === null) throw new Error('WebAssembly SIMD is not available in this engine; use the TypeScript kernels');
   return k;
 }
@@ -63,16 +90,18 @@ const ARENA_HEADROOM = 64;
  * Compiles a checked (valid) model and train block into a ready training plan, parameters
  * initialized from `seed` (init and dropout draw from separate forks of the seed's generator).
  * `kernels` runs every matrix product: a table (one with `alloc` then holds all the plan's
- * float32 buffers), or a choice for `createPlanKernels`; default the plain TypeScript table.
+ * float32 buffers), or a choice for `createPlanKernels` (with `threads` and `spawn`); default the
+ * plain TypeScript table. `dispose()` ends the plan's worker threads (those of a table passed
+ * in too).
  */
 export function createTrainingPlan(
   model: CheckedModel, train: CheckedTrain,
-  options: CompileOptions & { readonly seed: number; readonly kernels?: Kernels | KernelChoice },
+  options: CompileOptions & ThreadOptions & { readonly seed: number; readonly kernels?: Kernels | KernelChoice },
 ): CompiledTrainingPlan {
   const planned = compilePlan(model, train, options);
   const code = emitPlanCode(planned, 'js');
   const k = options.kernels;
-  return loadPlanCode(code)(options.seed, typeof k === 'string' ? createPlanKernels(k, planned) : k);
+  return loadPlanCode(code)(options.seed, typeof k === 'string' ? createPlanKernels(k, planned, options) : k);
 }
 
 /** The plan's weights as safetensors bytes. */
