@@ -1,15 +1,19 @@
 /**
  * Direct emission of `linear` (dense) steps: the matrix products are calls of the kernel table
- * `K` with literal sizes and offsets into the flat arrays (P, G, the pooled slots), and the bias,
- * the fused activation and its derivative are loops written out in the generated code. Nothing
- * is allocated and no attribute object or operand array is consulted per step.
+ * `K` with literal sizes and offsets into the flat arrays (P, G, the pooled slots). The bias, the
+ * fused activation and its derivative with the bias gradient run on the table's optional dense
+ * epilogues (`K.denseForward`, `K.denseBackward`: WebAssembly SIMD) when it has them, and
+ * otherwise as loops written out in the generated code. Nothing is allocated and no attribute
+ * object or operand array is consulted per step.
  *
- * The arithmetic is the runtime `linear` op's, value for value (bias added and rounded to
- * float32 before the activation, the bias gradient summed row by row in float32), so a plan gives
- * the same numbers as the op table composition.
+ * The loops' arithmetic is the runtime `linear` op's, value for value (bias added and rounded to
+ * float32 before the activation, the bias gradient summed row by row in float32), so a plan on
+ * the TypeScript kernels gives the same numbers as the op table composition; the epilogues agree
+ * to a few float32 ulp (their tanh and sigmoid are approximations).
  */
 import type { ActivationName } from '../runtime/ops/activations.js';
 import { ACTIVATIONS } from '../runtime/ops/activations.js';
+import { DENSE_ACTIVATIONS } from '../runtime/kernels/types.js';
 import type { LinearAttrs } from '../runtime/ops/types.js';
 import type { BackwardStep, ForwardStep, Ref } from '../planner/types.js';
 import { commentText, lit, type CodeWriter } from './code.js';
@@ -69,7 +73,13 @@ export function usesTanh(steps: readonly ForwardStep[]): boolean {
   return steps.some((s) => s.node.op === 'linear' && s.node.attrs.activation === 'tanh');
 }
 
-/** The forward of a dense step: `y = act(x·Wᵀ + b)` for the live batch `n`. */
+/** Activations the kernel table's optional dense epilogues compute (the others keep the loops). */
+const EPILOGUE: ReadonlySet<ActivationName> = new Set<ActivationName>(DENSE_ACTIVATIONS);
+
+/**
+ * The forward of a dense step: `y = act(x·Wᵀ + b)` for the live batch `n`. The bias and
+ * activation run on the table's `denseForward` when it has one, else as loops written out.
+ */
 export function denseForward(w: CodeWriter, step: ForwardStep, phase: 'S' | 'E'): void {
   const a = step.node.attrs as LinearAttrs;
   const { inFeatures: inF, outFeatures: outF } = a;
@@ -79,9 +89,22 @@ export function denseForward(w: CodeWriter, step: ForwardStep, phase: 'S' | 'E')
   w.line(`// ${commentText(step.node.layer)}: dense ${inF} -> ${outF}${a.activation === 'linear' ? '' : `, ${a.activation}`}`);
   w.line(`K.gemmNT(n, ${outF}, ${inF}, ${x}, ${xo}, ${wt}, ${wo}, ${y}, 0, false, SCRATCH, 0);`);
   const bias = a.bias ? place(step.inputs[2], phase) : null;
-  const kind = a.activation;
-  const saved = ACTIVATIONS[kind].fromOutput ? null : place(step.saved, phase)[0];
-  if (!bias && kind === 'linear') return;
+  const saved = ACTIVATIONS[a.activation].fromOutput ? null : place(step.saved, phase)[0];
+  if (!bias && a.activation === 'linear') return;
+  if (!EPILOGUE.has(a.activation)) {
+    forwardLoops(w, a, y, bias, saved);
+    return;
+  }
+  const args = [lit(a.activation), 'n', outF, y, 0, bias?.[0] ?? 'null', bias?.[1] ?? 0, saved ?? 'null', 0, lit(a.alpha)];
+  w.line(`if (K.denseForward !== undefined) K.denseForward(${args.join(', ')});`);
+  w.open('else');
+  forwardLoops(w, a, y, bias, saved);
+  w.close();
+}
+
+/** The forward's bias and activation as loops (or the runtime's activation kernel for the rarer ones). */
+function forwardLoops(w: CodeWriter, a: LinearAttrs, y: string, bias: [string, number] | null, saved: string | null): void {
+  const { outFeatures: outF, activation: kind } = a;
   const pre = bias ? `Math.fround(${y}[i + j] + ${at(bias[0], bias[1], 'j')})` : `${y}[i + j]`;
   let body: string;
   if (kind === 'linear' && bias) {
@@ -107,9 +130,9 @@ export function denseForward(w: CodeWriter, step: ForwardStep, phase: 'S' | 'E')
 
 /**
  * The backward of a dense step. The output gradient is turned into the pre-activation gradient
- * in place (nothing reads it afterwards), then `dW (+)= dzᵀ·x`, the bias row sums and
- * `dx (+)= dz·W`. `assign` lists the gradients this step writes first, which it assigns instead
- * of adding to zeros.
+ * in place (nothing reads it afterwards) and summed into the bias gradient, on the table's
+ * `denseBackward` when it has one, else by loops; then `dW (+)= dzᵀ·x` and `dx (+)= dz·W`.
+ * `assign` lists the gradients this step writes first, which it assigns instead of adding to zeros.
  */
 export function denseBackward(w: CodeWriter, b: BackwardStep, assign: ReadonlySet<Ref>): void {
   const f = b.forward;
@@ -120,8 +143,37 @@ export function denseBackward(w: CodeWriter, b: BackwardStep, assign: ReadonlySe
   const [y] = place(f.output, 'S');
   const [dz] = place(b.gradOutput, 'S');
   const [gx, gw, gb] = b.gradInputs;
-  const m = `n * ${outF}`;
   w.line(`// ${commentText(f.node.layer)}: dense ${inF} -> ${outF}${a.activation === 'linear' ? '' : `, ${a.activation}`} (backward)`);
+  if (!EPILOGUE.has(a.activation) || (a.activation === 'linear' && !gb)) {
+    backwardLoops(w, b, assign);
+  } else {
+    const from = a.activation === 'linear' ? 'null' : ACTIVATIONS[a.activation].fromOutput ? y : place(f.saved, 'S')[0];
+    const bias = gb ? place(gb, 'S') : null;
+    const args = [lit(a.activation), 'n', outF, dz, 0, from, 0, bias?.[0] ?? 'null', bias?.[1] ?? 0, lit(gb !== undefined && gb !== null && assign.has(gb)), lit(a.alpha)];
+    w.line(`if (K.denseBackward !== undefined) K.denseBackward(${args.join(', ')});`);
+    w.open('else');
+    backwardLoops(w, b, assign);
+    w.close();
+  }
+  if (gw) {
+    const [g, go] = place(gw, 'S');
+    w.line(`K.gemmTN(${outF}, ${inF}, n, ${dz}, 0, ${x}, ${xo}, ${g}, ${go}, ${!assign.has(gw)}, SCRATCH, 0);`);
+  }
+  if (gx) {
+    const [g, go] = place(gx, 'S');
+    w.line(`K.gemmNN(n, ${inF}, ${outF}, ${dz}, 0, ${wt}, ${wo}, ${g}, ${go}, ${!assign.has(gx)}, SCRATCH, 0);`);
+  }
+}
+
+/** The backward's activation derivative and bias row sums as loops. */
+function backwardLoops(w: CodeWriter, b: BackwardStep, assign: ReadonlySet<Ref>): void {
+  const f = b.forward;
+  const a = f.node.attrs as LinearAttrs;
+  const outF = a.outFeatures;
+  const [y] = place(f.output, 'S');
+  const [dz] = place(b.gradOutput, 'S');
+  const gb = b.gradInputs[2];
+  const m = `n * ${outF}`;
   switch (a.activation) {
     case 'linear':
       break;
@@ -142,19 +194,11 @@ export function denseBackward(w: CodeWriter, b: BackwardStep, assign: ReadonlySe
       w.line(`rt.ACTIVATIONS[${lit(a.activation)}].backward(${pre}, ${y}, ${dz}, ${dz}, ${m}, ${lit(a.alpha)}, false);`);
     }
   }
-  if (gw) {
-    const [g, go] = place(gw, 'S');
-    w.line(`K.gemmTN(${outF}, ${inF}, n, ${dz}, 0, ${x}, ${xo}, ${g}, ${go}, ${!assign.has(gw)}, SCRATCH, 0);`);
-  }
   if (gb) {
     const [g, go] = place(gb, 'S');
     if (assign.has(gb)) w.line(`for (let j = 0; j < ${outF}; j++) ${at(g, go, 'j')} = ${dz}[j];`);
     w.open(`for (let i = ${assign.has(gb) ? outF : 0}, m = ${m}; i < m; i += ${outF})`);
     w.line(`for (let j = 0; j < ${outF}; j++) ${at(g, go, 'j')} += ${dz}[i + j];`);
     w.close();
-  }
-  if (gx) {
-    const [g, go] = place(gx, 'S');
-    w.line(`K.gemmNN(n, ${inF}, ${outF}, ${dz}, 0, ${wt}, ${wo}, ${g}, ${go}, ${!assign.has(gx)}, SCRATCH, 0);`);
   }
 }

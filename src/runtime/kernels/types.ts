@@ -23,6 +23,42 @@ export type Gemm = (
   packOffset: number,
 ) => void;
 
+/** The activations a dense epilogue computes. */
+export type DenseActivation = 'linear' | 'relu' | 'leaky_relu' | 'tanh' | 'sigmoid';
+
+/** Every `DenseActivation`, in a fixed order. */
+export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid'];
+
+/**
+ * The forward epilogue of a dense product over the `rows×cols` block at `y[yOff…]`, in place:
+ * `v = y + bias` per row (`bias` holds `cols` values from `biasOff`; `null` for none), written to
+ * `saved` first when given (the pre-activation `leaky_relu`'s derivative needs), then
+ * `y = act(v)`. `alpha` is leaky_relu's slope (ignored by the others).
+ */
+export type DenseForward = (
+  act: DenseActivation, rows: number, cols: number,
+  y: FloatArray, yOff: number,
+  bias: FloatArray | null, biasOff: number,
+  saved: FloatArray | null, savedOff: number,
+  alpha: number,
+) => void;
+
+/**
+ * The backward epilogue of a dense product: `dz = dz · act'(from)` in place over the `rows×cols`
+ * block at `dz[dzOff…]` (`from` is the output `y`, or the pre-activation for `leaky_relu`; unread,
+ * and may be `null`, for `linear`), then the bias gradient: the column sums of the new `dz`,
+ * accumulated row by row in the array's precision, assigned to `gb[gbOff…]` when `assignBias`
+ * and added to it otherwise (`gb` `null`: no bias).
+ */
+export type DenseBackward = (
+  act: DenseActivation, rows: number, cols: number,
+  dz: FloatArray, dzOff: number,
+  from: FloatArray | null, fromOff: number,
+  gb: FloatArray | null, gbOff: number,
+  assignBias: boolean,
+  alpha: number,
+) => void;
+
 /** The routines every op implementation calls. */
 export interface Kernels {
   readonly gemmNN: Gemm;
@@ -30,4 +66,10 @@ export interface Kernels {
   readonly gemmNT: Gemm;
   /** Elements of `pack` a product of this size needs. */
   readonly packSize: (m: number, n: number, k: number) => number;
+  /**
+   * Optional fast dense epilogues (the WebAssembly table has them; plans use their own loops
+   * where a table does not). Plain functions: callers may call them detached from the table.
+   */
+  readonly denseForward?: DenseForward;
+  readonly denseBackward?: DenseBackward;
 }

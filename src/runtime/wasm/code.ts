@@ -7,10 +7,10 @@
 import { signedLeb128, unsignedLeb128 } from './leb128.js';
 
 /** A WebAssembly value type. */
-export type ValType = 'i32' | 'f32' | 'v128';
+export type ValType = 'i32' | 'f32' | 'v128' | 'f64';
 
 /** The binary encoding of each value type. */
-export const VALTYPE: Readonly<Record<ValType, number>> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+export const VALTYPE: Readonly<Record<ValType, number>> = { i32: 0x7f, f32: 0x7d, v128: 0x7b, f64: 0x7c };
 
 /** A function body with its signature and declared locals. */
 export class Code {
@@ -108,8 +108,6 @@ export class Code {
   f32Gt(): this { return this.op(0x5e); }
   f32Sqrt(): this { return this.op(0x91); }
   f32Div(): this { return this.op(0x95); }
-  f64Load(offset = 0): this { return this.op(0x2b, ...this.memarg(3, offset)); }
-  f64Store(offset = 0): this { return this.op(0x39, ...this.memarg(3, offset)); }
   f64Add(): this { return this.op(0xa0); }
   f64Mul(): this { return this.op(0xa2); }
   f64PromoteF32(): this { return this.op(0xbb); }
@@ -124,4 +122,22 @@ export class Code {
   f64x2ExtractLane(lane: number): this { return this.simd(0x21, lane); }
   /** Loads 8 bytes into the low half of a vector, the high half zero. */
   v128Load64Zero(offset = 0): this { return this.simd(0x5d, ...this.memarg(3, offset)); }
+
+  // Appended for the dense epilogues (deterministic: no relaxed SIMD).
+  v128And(): this { return this.simd(0x4e); }
+  /** `a & ~b`. */
+  v128Andnot(): this { return this.simd(0x4f); }
+  /** `(a & m) | (b & ~m)` with the mask `m` on top of the stack: lanes of `a` where `m` is set. */
+  v128Bitselect(): this { return this.simd(0x52); }
+  f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  f32x4Gt(): this { return this.simd(0x44); }
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4Add(): this { return this.simd(0xae); }
+  f32x4Abs(): this { return this.simd(0xe0); }
+  /** Pseudo-minimum `b < a ? b : a` (keeps `a` when either is NaN). */
+  f32x4Pmin(): this { return this.simd(0xea); }
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
+  i32x4Splat(): this { return this.simd(0x11); }
 }

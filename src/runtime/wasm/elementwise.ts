@@ -1,17 +1,240 @@
 /**
- * The elementwise members of the WebAssembly kernel table (dense bias and activation epilogues
- * and their backward), generated as their own module over the table's memory.
+ * The elementwise members of the WebAssembly kernel table: the dense layers' forward epilogue
+ * (`y = act(y + bias)`) and backward epilogue (`dz ·= act'`, bias gradient column sums), one
+ * generated function per activation and direction, f32x4 over byte offsets in the table's
+ * memory. They run as a pass right after the product, on data still in cache.
+ *
+ * Columns that do not fill a vector are computed one at a time by the same vector code on a
+ * splat, so every element gets the same arithmetic wherever it sits. The bias gradient adds
+ * rows in order, in float32, as the plan's TypeScript loop does (the same sums, bit for bit,
+ * given the same `dz`). Arrays outside the memory, or float64, take the TypeScript reference.
  */
-import type { Kernels } from '../kernels/types.js';
+import { ACTIVATIONS } from '../ops/activations.js';
+import type { DenseActivation, DenseBackward, DenseForward, Kernels } from '../kernels/types.js';
+import { DENSE_ACTIVATIONS } from '../kernels/types.js';
+import type { FloatArray } from '../tensor.js';
+import type { Code } from './code.js';
+import { ModuleBuilder } from './module.js';
 import type { MemoryImport } from './module.js';
+import { vectorDerivative, vectorForward } from './vector-math.js';
 
 /** The optional, elementwise part of a kernel table. */
 export type ElementwiseKernels = Omit<Kernels, 'gemmNN' | 'gemmTN' | 'gemmNT' | 'packSize'>;
 
+type ForwardFn = (y: number, bias: number, hasBias: number, saved: number, rows: number, cols: number, alpha: number) => void;
+type BackwardFn = (dz: number, from: number, gb: number, rows: number, cols: number, flags: number, alpha: number) => void;
+
+/** `flags` bits of a backward function. */
+const HAS_BIAS = 1;
+const ASSIGN_BIAS = 2;
+
+/** Whether the forward keeps the pre-activation (its derivative needs it). */
+function savesInput(act: DenseActivation): boolean {
+  return !ACTIVATIONS[act].fromOutput;
+}
+
+/** `while (ptr < limit) { body }` on i32 locals (unsigned compare). */
+function whileBelow(f: Code, ptr: number, limit: number, body: () => void): void {
+  f.block().loop().get(ptr).get(limit).i32GeU().brIf(1);
+  body();
+  f.br(0).end().end();
+}
+
+/** `x += by` on an i32 local; `by` a constant or a local. */
+function bump(f: Code, x: number, by: number | { local: number }): void {
+  f.get(x);
+  if (typeof by === 'number') f.i32Const(by);
+  else f.get(by.local);
+  f.i32Add().set(x);
+}
+
+/** One element or one vector: how to load into a v128 local and store from one. */
+interface Width {
+  readonly bytes: number;
+  readonly load: (f: Code) => void;
+  readonly store: (f: Code) => void;
+}
+
+const VECTOR: Width = { bytes: 16, load: (f) => void f.v128Load(), store: (f) => void f.v128Store() };
+const SCALAR: Width = {
+  bytes: 4,
+  load: (f) => void f.v128Load32Splat(),
+  store: (f) => void f.f32x4ExtractLane(0).f32Store(),
+};
+
+function emitForward(mb: ModuleBuilder, act: DenseActivation): void {
+  const { code: f } = mb.func(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'], [], `fwd_${act}`);
+  const [y, bias, hasBias, saved, rows, cols, alphaIn] = [0, 1, 2, 3, 4, 5, 6];
+  const alpha = f.local('v128');
+  f.get(alphaIn).f32x4Splat().set(alpha);
+  const forward = vectorForward(f, act, alpha);
+  const end = f.local('i32'), rowEnd = f.local('i32'), vecEnd = f.local('i32'), b = f.local('i32');
+  const v = f.local('v128');
+  const saves = savesInput(act);
+  f.get(y).get(rows).get(cols).i32Mul().i32Const(2).i32Shl().i32Add().set(end);
+  const body = (w: Width): void => {
+    f.get(y);
+    w.load(f);
+    f.set(v);
+    f.get(hasBias).if().get(v).get(b);
+    w.load(f);
+    f.f32x4Add().set(v).end();
+    if (saves) {
+      f.get(saved).get(v);
+      w.store(f);
+      bump(f, saved, w.bytes);
+    }
+    f.get(y);
+    forward(v);
+    w.store(f);
+    bump(f, y, w.bytes);
+    bump(f, b, w.bytes);
+  };
+  whileBelow(f, y, end, () => {
+    f.get(y).get(cols).i32Const(2).i32Shl().i32Add().set(rowEnd);
+    f.get(y).get(cols).i32Const(-4).i32And().i32Const(2).i32Shl().i32Add().set(vecEnd);
+    f.get(bias).set(b);
+    whileBelow(f, y, vecEnd, () => body(VECTOR));
+    whileBelow(f, y, rowEnd, () => body(SCALAR));
+  });
+}
+
+function emitBackward(mb: ModuleBuilder, act: DenseActivation): void {
+  const { code: f } = mb.func(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'], [], `bwd_${act}`);
+  const [dz, from, gb, rows, cols, flags, alphaIn] = [0, 1, 2, 3, 4, 5, 6];
+  const alpha = f.local('v128');
+  f.get(alphaIn).f32x4Splat().set(alpha);
+  const derivative = vectorDerivative(f, act, alpha);
+  const negZero = f.local('v128');
+  f.f32Const(-0).f32x4Splat().set(negZero);
+  const rowBytes = f.local('i32'), vecBytes = f.local('i32'), col = f.local('i32'), p = f.local('i32'), q = f.local('i32'), end = f.local('i32');
+  const d = f.local('v128'), x = f.local('v128'), acc = f.local('v128');
+  f.get(cols).i32Const(2).i32Shl().set(rowBytes);
+  f.get(cols).i32Const(-4).i32And().i32Const(2).i32Shl().set(vecBytes);
+  // column block by column block, rows inner: the block's bias sum stays in a register
+  const column = (w: Width, limit: number): void => {
+    whileBelow(f, col, limit, () => {
+      // acc = gb (adding) or -0 (assigning: -0 + x is x for every x, so the sum starts at row 0 exactly)
+      f.get(flags).i32Const(HAS_BIAS | ASSIGN_BIAS).i32And().i32Const(HAS_BIAS).i32Eq().if('v128');
+      f.get(gb).get(col).i32Add();
+      w.load(f);
+      f.else().get(negZero).end().set(acc);
+      f.get(dz).get(col).i32Add().set(p);
+      f.get(from).get(col).i32Add().set(q);
+      f.get(p).get(rows).get(rowBytes).i32Mul().i32Add().set(end);
+      whileBelow(f, p, end, () => {
+        f.get(p);
+        w.load(f);
+        f.set(d);
+        if (derivative) {
+          f.get(q);
+          w.load(f);
+          f.set(x);
+          f.get(p);
+          derivative(d, x);
+          f.tee(d);
+          w.store(f);
+        }
+        f.get(acc).get(d).f32x4Add().set(acc);
+        bump(f, p, { local: rowBytes });
+        bump(f, q, { local: rowBytes });
+      });
+      f.get(flags).i32Const(HAS_BIAS).i32And().if().get(gb).get(col).i32Add().get(acc);
+      w.store(f);
+      f.end();
+      bump(f, col, w.bytes);
+    });
+  };
+  column(VECTOR, vecBytes);
+  column(SCALAR, rowBytes);
+}
+
+/** The elementwise module's bytes (imports `env.memory` as `memoryImport` says). */
+export function elementwiseModuleBytes(memoryImport: MemoryImport): Uint8Array<ArrayBuffer> {
+  const mb = new ModuleBuilder(memoryImport);
+  for (const act of DENSE_ACTIVATIONS) {
+    emitForward(mb, act);
+    emitBackward(mb, act);
+  }
+  return mb.encode();
+}
+
+/** The TypeScript reference of `DenseForward` (also the path for arrays outside the memory). */
+export const denseForwardReference: DenseForward = (act, rows, cols, y, yOff, bias, biasOff, saved, savedOff, alpha) => {
+  const n = rows * cols;
+  if (bias) {
+    for (let i = 0; i < n; i += cols) for (let j = 0; j < cols; j++) y[yOff + i + j] += bias[biasOff + j];
+  }
+  if (saved) for (let i = 0; i < n; i++) saved[savedOff + i] = y[yOff + i];
+  if (act === 'linear') return;
+  const block = y.subarray(yOff, yOff + n);
+  ACTIVATIONS[act].forward(block, block, n, alpha);
+};
+
+/** The TypeScript reference of `DenseBackward`. */
+export const denseBackwardReference: DenseBackward = (act, rows, cols, dz, dzOff, from, fromOff, gb, gbOff, assignBias, alpha) => {
+  const n = rows * cols;
+  if (act !== 'linear') {
+    if (!from) throw new Error(`denseBackward: ${act} needs its output or pre-activation`);
+    const g = dz.subarray(dzOff, dzOff + n);
+    const src = from.subarray(fromOff, fromOff + n);
+    ACTIVATIONS[act].backward(src, src, g, g, n, alpha, false);
+  }
+  if (!gb) return;
+  for (let j = 0; j < cols; j++) {
+    let s = assignBias ? -0 : gb[gbOff + j]!;
+    for (let i = 0; i < n; i += cols) {
+      s += dz[dzOff + i + j]!;
+      if (gb instanceof Float32Array) s = Math.fround(s);
+    }
+    gb[gbOff + j] = s;
+  }
+};
+
+function checkRange(what: string, a: FloatArray | null, off: number, size: number): void {
+  if (a && (off < 0 || off + size > a.length)) throw new Error(`wasm ${what}: operand out of range`);
+}
+
 /**
  * The elementwise kernels over `memory` (imported as `memoryImport` describes: shared when the
- * table runs threads). The table has none yet: plans then run their TypeScript loops.
+ * table runs threads). Operands must be float32 views of `memory` to run in WebAssembly; others
+ * run the TypeScript reference.
  */
-export function wasmElementwise(_memory: WebAssembly.Memory, _memoryImport: MemoryImport): ElementwiseKernels {
-  return {};
+export function wasmElementwise(memory: WebAssembly.Memory, memoryImport: MemoryImport): ElementwiseKernels {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(elementwiseModuleBytes(memoryImport)), { env: { memory } });
+  const fwd = {} as Record<DenseActivation, ForwardFn>;
+  const bwd = {} as Record<DenseActivation, BackwardFn>;
+  for (const act of DENSE_ACTIVATIONS) {
+    fwd[act] = instance.exports[`fwd_${act}`] as ForwardFn;
+    bwd[act] = instance.exports[`bwd_${act}`] as BackwardFn;
+  }
+  const inMemory = (a: FloatArray | null): boolean => a === null || (a instanceof Float32Array && a.buffer === memory.buffer);
+  const at = (a: FloatArray | null, off: number): number => (a === null ? 0 : a.byteOffset + 4 * off);
+
+  const denseForward: DenseForward = (act, rows, cols, y, yOff, bias, biasOff, saved, savedOff, alpha) => {
+    const n = rows * cols;
+    checkRange('denseForward', y, yOff, n);
+    checkRange('denseForward', bias, biasOff, cols);
+    checkRange('denseForward', saved, savedOff, n);
+    if (!(inMemory(y) && inMemory(bias) && inMemory(saved)) || (savesInput(act) && saved === null)) {
+      denseForwardReference(act, rows, cols, y, yOff, bias, biasOff, saved, savedOff, alpha);
+      return;
+    }
+    fwd[act](at(y, yOff), at(bias, biasOff), bias === null ? 0 : 1, at(saved, savedOff), rows, cols, alpha);
+  };
+
+  const denseBackward: DenseBackward = (act, rows, cols, dz, dzOff, from, fromOff, gb, gbOff, assignBias, alpha) => {
+    const n = rows * cols;
+    checkRange('denseBackward', dz, dzOff, n);
+    checkRange('denseBackward', from, fromOff, n);
+    checkRange('denseBackward', gb, gbOff, cols);
+    if (!(inMemory(dz) && inMemory(from) && inMemory(gb)) || (act !== 'linear' && from === null)) {
+      denseBackwardReference(act, rows, cols, dz, dzOff, from, fromOff, gb, gbOff, assignBias, alpha);
+      return;
+    }
+    const flags = (gb === null ? 0 : HAS_BIAS) | (assignBias ? ASSIGN_BIAS : 0);
+    bwd[act](at(dz, dzOff), act === 'linear' ? 0 : at(from, fromOff), at(gb, gbOff), rows, cols, flags, alpha);
+  };
+
+  return { denseForward, denseBackward };
 }
