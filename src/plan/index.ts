@@ -75,12 +75,30 @@ export function defaultKernelChoice(): KernelChoice {
  */
 export function createPlanKernels(choice: KernelChoice, plan: Plan, threads: ThreadOptions = {}): Kernels {
   if (choice === 'ts') return runtime.createKernels('float32');
+  // No worker for a plan none of whose products would be split.
+  const n = threads.threads !== undefined && largestProduct(plan) >= runtime.PARALLEL_MACS ? threads.threads : 1;
   const k = runtime.createWasmKernels({
-    arenaFloats: arenaFloats(plan) + ARENA_HEADROOM, shape: { fma: false },
-    ...(threads.threads !== undefined ? { threads: threads.threads } : {}), ...(threads.spawn ? { spawn: threads.spawn } : {}),
+    arenaFloats: arenaFloats(plan) + ARENA_HEADROOM, shape: { fma: false }, threads: n, ...(threads.spawn ? { spawn: threads.spawn } : {}),
   });
   if (k === null) throw new Error('WebAssembly SIMD is not available in this engine; use the TypeScript kernels');
   return k;
+}
+
+/**
+ * Multiply-adds of the plan's largest forward matrix product: a dense layer's is one product
+ * over the whole batch, a convolution's one per sample (im2col).
+ */
+export function largestProduct(plan: Plan): number {
+  let most = 0;
+  for (const step of plan.train.forward) {
+    const { node, output } = step;
+    if ((node.op !== 'linear' && node.op !== 'conv2d') || output.kind !== 'slot') continue;
+    const w = plan.params.find((p) => p.value === node.inputs[1]);
+    if (!w) continue;
+    const depth = w.shape.slice(1).reduce((a, b) => a * b, 1);
+    most = Math.max(most, output.perSample * depth * (node.op === 'linear' ? plan.capacity : 1));
+  }
+  return most;
 }
 
 // a few spare floats: the arena is one allocation, so this only guards rounding

@@ -1,7 +1,11 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
 import { nodeSpawn } from '../../src/cli/threads.js';
 import { lower } from '../../src/ir/lower.js';
-import { compilePlan, createPlanKernels, createTrainingPlan, type CompiledTrainingPlan } from '../../src/plan/index.js';
+import { compilePlan, createPlanKernels, createTrainingPlan, largestProduct, type CompiledTrainingPlan } from '../../src/plan/index.js';
 import type { WasmKernels } from '../../src/runtime/index.js';
 import { batchFor, compileText } from './helpers.js';
 
@@ -104,5 +108,76 @@ describe('a training plan on several threads', () => {
     expect(wasm.paramData.buffer instanceof SharedArrayBuffer).toBe(true);
     expect(ts.paramData.buffer instanceof SharedArrayBuffer).toBe(false);
     expect(() => ts.dispose()).not.toThrow();
+  });
+
+  it('measures the largest product of a plan: a dense layer over the batch, a convolution per sample', () => {
+    const mlp = compileText(MLP), cnn = compileText(CNN);
+    expect(largestProduct(compilePlan(mlp.model, mlp.train, { batchCapacity: 32 }))).toBe(32 * 192 * 784);
+    const conv = compilePlan(cnn.model, cnn.train, { batchCapacity: 1 });
+    // batch 1: the dense 3200→64 product (204,800) is smaller than the convolution's 32·400·27
+    expect(largestProduct(conv)).toBe(32 * 400 * 27);
+  });
+
+  it('starts no worker for a plan none of whose products would be split', () => {
+    const { model, train } = compileText(MLP.replace('input [784]', 'input [4]').replace(/dense\(1\d0/g, 'dense(8'));
+    const planned = compilePlan(model, train, { batchCapacity: 4 });
+    const k = createPlanKernels('wasm', planned, { threads: 4, spawn: nodeSpawn }) as WasmKernels;
+    expect(k.threads).toBe(1);
+    k.dispose();
+  });
+});
+
+describe('the --threads flag of the commands that run a plan', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-threads-'));
+  const header = ['y', ...Array.from({ length: 784 }, (_, i) => `p${i}`)].join(',');
+  const rows = Array.from({ length: 48 }, (_, r) => [r % 10, ...Array.from({ length: 784 }, (_, i) => ((Math.sin(r * 7 + i) + 1) / 2).toFixed(3))].join(','));
+  writeFileSync(join(dir, 'd.csv'), `${header}\n${rows.join('\n')}\n`);
+  writeFileSync(join(dir, 'wide.nn'), MLP.replace('batch: 32', 'batch: 16\n  epochs: 2\n  seed: 3'));
+
+  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false, cwd: dir });
+    return { code, out, err };
+  }
+
+  it('trains to bit-identical weights with --threads 1 and --threads 2 (workers join whenever they are ready), and eval and predict accept it', async () => {
+    const weights: number[][] = [];
+    for (const t of ['1', '2']) {
+      const r = await cli(['train', 'wide.nn', '--threads', t, '--kernels', 'wasm', '--weights-out', `w${t}.safetensors`, '--json']);
+      expect(r.code, r.err).toBe(0);
+      weights.push(Array.from(readFileSync(join(dir, `w${t}.safetensors`))));
+    }
+    expect(weights[1]).toEqual(weights[0]);
+    const e = await cli(['eval', 'wide.nn', '--weights', 'w2.safetensors', '--threads', '2', '--json']);
+    expect(e.code, e.err).toBe(0);
+    const p = await cli(['predict', 'wide.nn', '--weights', 'w2.safetensors', '--input', 'd.csv', '--threads', '2']);
+    expect(p.code, p.err).toBe(0);
+    expect(p.out.trim().split('\n').length).toBe(48);
+  });
+
+  it('rejects a thread count that is not a whole number of at least 1, naming the flag', async () => {
+    for (const bad of ['0', '-1', '1.5', 'two', '']) {
+      for (const cmd of [['train', 'wide.nn'], ['eval', 'wide.nn', '--weights', 'w'], ['predict', 'wide.nn', '--weights', 'w', '--input', 'd.csv']]) {
+        const r = await cli([...cmd, `--threads=${bad}`]);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain(`--threads must be a whole number of at least 1, got '${bad}'`);
+      }
+    }
+  });
+
+  it('refuses more than one thread on the TypeScript kernels, and takes --threads 1 there', async () => {
+    const r = await cli(['train', 'wide.nn', '--threads', '2', '--kernels', 'ts']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--threads 2 needs the wasm kernels/);
+    const one = await cli(['train', 'wide.nn', '--threads', '1', '--kernels', 'ts', '--epochs', '1', '--weights-out', 'ts.safetensors', '--json']);
+    expect(one.code, one.err).toBe(0);
+  });
+
+  it('lists --threads in the usage of train, eval and predict', async () => {
+    for (const cmd of ['train', 'eval', 'predict']) {
+      const r = await cli(['help', cmd]);
+      expect(r.out + r.err).toMatch(/--threads N/);
+    }
   });
 });

@@ -17,6 +17,7 @@ import { renderReport } from '../../train/report.js';
 import { baseLearningRate, metricNames, metricTargetFor, selectTarget, TargetError, toSamples, type TrainingTarget } from '../../train/setup.js';
 import { readSourceFile } from '../files.js';
 import { numberFlag, parseFlags, UserError, type CliIO, type Command } from '../io.js';
+import { nodeSpawn, THREADS_HELP, threadsFlag } from '../threads.js';
 import { terminalPalette } from './check.js';
 import { summaryJson } from './summary.js';
 
@@ -71,6 +72,7 @@ export function withDataErrors<T>(body: () => T): T {
 
 const usage = `Usage: nn train FILE [--model M] [--epochs N] [--seed S] [--weights-in W] [--weights-out W]
                 [--resume CKPT] [--json] [--report R.html] [--test-split F] [--kernels K]
+                [--threads N]
 
 Trains a model as its train block says. Flags override the block.
 
@@ -85,7 +87,8 @@ Trains a model as its train block says. Flags override the block.
   --report R.html  write a self-contained HTML report (curves, gradient norms, warnings)
   --test-split F   hold out a stratified fraction F of the data before training and print
                    the loss and metrics on it at the end
-${KERNELS_HELP}`;
+${KERNELS_HELP}
+${THREADS_HELP}`;
 
 function defaultWeightsPath(file: string): string {
   return /\.nn$/.test(file) ? file.replace(/\.nn$/, '.safetensors') : `${file}.safetensors`;
@@ -107,6 +110,7 @@ export const trainCommand: Command = {
       report: { type: 'string' },
       'test-split': { type: 'string' },
       kernels: { type: 'string' },
+      threads: { type: 'string' },
     });
     const v = flags.values;
     if (flags.positionals.length !== 1) throw new UserError('nn train: expects one FILE. Usage: nn train FILE [--model M] [--epochs N] ...', 2);
@@ -119,6 +123,7 @@ export const trainCommand: Command = {
     if (v['resume'] !== undefined && v['weights-in'] !== undefined) throw new UserError('nn train: --resume and --weights-in cannot be combined (a checkpoint holds the weights)', 2);
     const json = v['json'] === true;
     const kernels = kernelChoice('train', v['kernels']);
+    const threads = threadsFlag('train', v['threads'], kernels);
     const target = loadTarget('train', file, v['model'] as string | undefined, io, json);
     const { model, train } = target;
     const epochs = epochsFlag ?? train.epochs;
@@ -134,86 +139,90 @@ export const trainCommand: Command = {
     const weightsInBytes = v['weights-in'] !== undefined ? readBinaryFile(v['weights-in'] as string, io.cwd, 'weights') : undefined;
     let data: PreparedData = withDataErrors(() => prepareTrainingData(target, baseDir, seed, testSplit));
     const batchSize = train.batch === 'full' ? data.train.n : Math.min(train.batch, data.train.n);
-    const plan: TrainingPlan = createTrainingPlan(model, train, { batchCapacity: batchSize, seed, kernels });
-    const schedule = createSchedule(train.schedule.builtin as ScheduleName, train.schedule.args as never, baseLearningRate(train), epochs);
-    const config = {
-      epochs,
-      batchSize,
-      shuffle: train.shuffle,
-      shuffleRng: createRng(seed).fork(randomStreams.shuffle),
-      schedule,
-      patience: train.earlyStop ? Number(train.earlyStop.args['n']) : null,
-      metrics: metricNames(train),
-      target: metricTargetFor(target),
-    };
-    let start: LoopState;
-    if (resumeBytes) {
-      const ckpt = withDataErrors(() => decodeCheckpoint(plan, resumeBytes, v['resume'] as string));
-      if (ckpt.meta.normalization) data = withDataErrors(() => prepareTrainingData(target, baseDir, seed, testSplit, ckpt.meta.normalization));
-      start = ckpt.state;
-      if (start.epoch >= epochs) throw new UserError(`nn train: the checkpoint ${v['resume'] as string} has already completed ${start.epoch} of ${epochs} epochs; pass a larger --epochs to train further`);
-    } else {
-      if (weightsInBytes) withDataErrors(() => loadWeights(plan, weightsInBytes, v['weights-in'] as string));
-      start = initialLoopState(plan, config);
-    }
-    const meta = { model: model.name, normalization: data.normalization, ...(data.classes ? { classes: data.classes } : {}) };
-    const write = (path: string, bytes: Uint8Array | string): void => withDataErrors(() => writeFileAtomic(path, bytes));
-
-    const mode = json ? 'json' : io.isTTY ? 'tty' : 'plain';
-    const firstMetric = config.metrics[0];
-    const out = new TrainOutput(io, mode, epochs, firstMetric);
-    let lastGood: LoopState | null = resumeBytes ? start : null;
-    const began = performance.now();
-    let result: LoopResult;
+    const plan = createTrainingPlan(model, train, { batchCapacity: batchSize, seed, kernels, threads, spawn: nodeSpawn });
     try {
-      result = runTraining(plan, toSamples(data.train), data.validation && toSamples(data.validation), config, start, {
-        onStep: (epoch, step, steps, loss, sps, metrics) => out.step(epoch, step, steps, loss, sps, firstMetric !== undefined && mode === 'tty' ? metrics()[firstMetric] : undefined),
-        onEpoch: (record, state) => {
-          lastGood = state;
-          write(checkpointPath, encodeCheckpoint(plan, state, meta));
-          out.epoch(record);
-        },
-      });
+      const schedule = createSchedule(train.schedule.builtin as ScheduleName, train.schedule.args as never, baseLearningRate(train), epochs);
+      const config = {
+        epochs,
+        batchSize,
+        shuffle: train.shuffle,
+        shuffleRng: createRng(seed).fork(randomStreams.shuffle),
+        schedule,
+        patience: train.earlyStop ? Number(train.earlyStop.args['n']) : null,
+        metrics: metricNames(train),
+        target: metricTargetFor(target),
+      };
+      let start: LoopState;
+      if (resumeBytes) {
+        const ckpt = withDataErrors(() => decodeCheckpoint(plan, resumeBytes, v['resume'] as string));
+        if (ckpt.meta.normalization) data = withDataErrors(() => prepareTrainingData(target, baseDir, seed, testSplit, ckpt.meta.normalization));
+        start = ckpt.state;
+        if (start.epoch >= epochs) throw new UserError(`nn train: the checkpoint ${v['resume'] as string} has already completed ${start.epoch} of ${epochs} epochs; pass a larger --epochs to train further`);
+      } else {
+        if (weightsInBytes) withDataErrors(() => loadWeights(plan, weightsInBytes, v['weights-in'] as string));
+        start = initialLoopState(plan, config);
+      }
+      const meta = { model: model.name, normalization: data.normalization, ...(data.classes ? { classes: data.classes } : {}) };
+      const write = (path: string, bytes: Uint8Array | string): void => withDataErrors(() => writeFileAtomic(path, bytes));
+
+      const mode = json ? 'json' : io.isTTY ? 'tty' : 'plain';
+      const firstMetric = config.metrics[0];
+      const out = new TrainOutput(io, mode, epochs, firstMetric);
+      let lastGood: LoopState | null = resumeBytes ? start : null;
+      const began = performance.now();
+      let result: LoopResult;
+      try {
+        result = runTraining(plan, toSamples(data.train), data.validation && toSamples(data.validation), config, start, {
+          onStep: (epoch, step, steps, loss, sps, metrics) => out.step(epoch, step, steps, loss, sps, firstMetric !== undefined && mode === 'tty' ? metrics()[firstMetric] : undefined),
+          onEpoch: (record, state) => {
+            lastGood = state;
+            write(checkpointPath, encodeCheckpoint(plan, state, meta));
+            out.epoch(record);
+          },
+        });
+      } finally {
+        out.close();
+      }
+      const seconds = (performance.now() - began) / 1000;
+      const results: string[] = [];
+      if (result.status !== 'non_finite' && data.test) {
+        const t = evaluateSamples(plan, toSamples(data.test), config.metrics, config.target);
+        const parts = [`test_loss ${fmtNumber(t.loss)}`, ...Object.entries(t.metrics).map(([k, x]) => `test_${k} ${fmtNumber(x)}`)];
+        results.push(`${parts.join('  ')} (${data.test.n} held-out samples)`);
+      }
+      let outcome: string;
+      if (result.status === 'non_finite') {
+        const nf = result.nonFinite!;
+        // The weights file gets the last completed epoch (the checkpoint already holds it).
+        if (lastGood) write(weightsOut, encodeWeights(plan, meta, lastGood.plan));
+        outcome =
+          `exploding gradients: ${nf.value} first in ${nf.layer} at epoch ${nf.epoch}, step ${nf.step}${nf.where === 'loss' ? '' : ` (in its ${nf.where})`}. ` +
+          (lastGood ? `The weights of epoch ${result.weightsEpoch} are kept in ${weightsShown}. ` : 'No weights were written. ') +
+          'Try a lower learning rate, clip: norm(1.0), or batchnorm.';
+      } else {
+        if (result.history.length > 0 || !resumeBytes) write(weightsOut, encodeWeights(plan, meta));
+        const stopped = result.status === 'early_stopped' ? `stopped early after epoch ${result.history[result.history.length - 1]?.epoch}; ` : '';
+        const best = config.patience !== null ? `weights of the best epoch (${result.weightsEpoch}) ` : 'weights ';
+        outcome = `trained ${model.name} for ${result.history.length} epoch${result.history.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s; ${stopped}${best}written to ${weightsShown}`;
+      }
+      if (reportPath) {
+        const summary = summaryJson(model);
+        write(reportPath, renderReport({ file, model: model.name, layers: summary.layers, totalParams: summary.total_params, trainableParams: summary.trainable_params, history: result.history, outcome, results }));
+      }
+      if (result.status === 'non_finite') {
+        io.stderr(`nn train: ${outcome}\n`);
+        return 1;
+      }
+      if (json) {
+        for (const r of results) io.stderr(`${r}\n`);
+      } else {
+        io.stdout(`${outcome}\n`);
+        for (const r of results) io.stdout(`${r}\n`);
+        if (reportPath) io.stdout(`report written to ${v['report'] as string}\n`);
+      }
+      return 0;
     } finally {
-      out.close();
+      plan.dispose();
     }
-    const seconds = (performance.now() - began) / 1000;
-    const results: string[] = [];
-    if (result.status !== 'non_finite' && data.test) {
-      const t = evaluateSamples(plan, toSamples(data.test), config.metrics, config.target);
-      const parts = [`test_loss ${fmtNumber(t.loss)}`, ...Object.entries(t.metrics).map(([k, x]) => `test_${k} ${fmtNumber(x)}`)];
-      results.push(`${parts.join('  ')} (${data.test.n} held-out samples)`);
-    }
-    let outcome: string;
-    if (result.status === 'non_finite') {
-      const nf = result.nonFinite!;
-      // The weights file gets the last completed epoch (the checkpoint already holds it).
-      if (lastGood) write(weightsOut, encodeWeights(plan, meta, lastGood.plan));
-      outcome =
-        `exploding gradients: ${nf.value} first in ${nf.layer} at epoch ${nf.epoch}, step ${nf.step}${nf.where === 'loss' ? '' : ` (in its ${nf.where})`}. ` +
-        (lastGood ? `The weights of epoch ${result.weightsEpoch} are kept in ${weightsShown}. ` : 'No weights were written. ') +
-        'Try a lower learning rate, clip: norm(1.0), or batchnorm.';
-    } else {
-      if (result.history.length > 0 || !resumeBytes) write(weightsOut, encodeWeights(plan, meta));
-      const stopped = result.status === 'early_stopped' ? `stopped early after epoch ${result.history[result.history.length - 1]?.epoch}; ` : '';
-      const best = config.patience !== null ? `weights of the best epoch (${result.weightsEpoch}) ` : 'weights ';
-      outcome = `trained ${model.name} for ${result.history.length} epoch${result.history.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s; ${stopped}${best}written to ${weightsShown}`;
-    }
-    if (reportPath) {
-      const summary = summaryJson(model);
-      write(reportPath, renderReport({ file, model: model.name, layers: summary.layers, totalParams: summary.total_params, trainableParams: summary.trainable_params, history: result.history, outcome, results }));
-    }
-    if (result.status === 'non_finite') {
-      io.stderr(`nn train: ${outcome}\n`);
-      return 1;
-    }
-    if (json) {
-      for (const r of results) io.stderr(`${r}\n`);
-    } else {
-      io.stdout(`${outcome}\n`);
-      for (const r of results) io.stdout(`${r}\n`);
-      if (reportPath) io.stdout(`report written to ${v['report'] as string}\n`);
-    }
-    return 0;
   },
 };
