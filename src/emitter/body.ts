@@ -63,6 +63,8 @@ function declareStorage(w: CodeWriter, plan: Plan): void {
     w.line(`rt.initialize(${lit(p.init.name)}, ${lit(p.init.args)}, ${lit(p.shape)}, ${p.trainable ? 'P' : 'B'}, ${p.offset}, initRng);`);
   }
   w.line(`// with an arena the optimizer's slots live in it too, and a WebAssembly table updates them in place`);
+  w.line(`// sums of squares (gradient norms, clipping) and scaling: SIMD over a WebAssembly table's memory`);
+  w.line(`const NK = rt.normKernels(K);`);
   w.line(`const opt = rt.createOptimizer(${lit(plan.optimizer.name)}, ${lit(plan.optimizer.args)}, ${plan.paramCount}, "float32", ARENA === null ? undefined : rt.optimizerBackend(K, f32));`);
   w.line(`let lr = ${lit(plan.optimizer.args['lr'] ?? 0.01)};`);
   plan.regularizers.forEach((r, i) => {
@@ -103,9 +105,9 @@ function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<type
   plan.regularizers.forEach((r, i) => w.line(`penalty += rt.regularize(${lit(r.name)}, REG_ARGS${i}, P, G, REG_SEGS${i});`));
   w.line('let total = 0;');
   plan.paramLayers.forEach((l, i) => {
-    w.line(`{ let s = 0; for (let i = ${l.offset}; i < ${l.offset + l.length}; i++) { const g = G[i]; s += g * g; } GN[${i}] = s; total += s; } // ${commentText(l.layer)}`);
+    w.line(`GN[${i}] = NK.sumSquares(G, ${l.offset}, ${l.length}); total += GN[${i}]; // ${commentText(l.layer)}`);
   });
-  if (plan.clip) w.line(`rt.clip(${lit(plan.clip.name)}, CLIP_ARGS, G, CLIP_SEGS);`);
+  if (plan.clip) w.line(`rt.clip(${lit(plan.clip.name)}, CLIP_ARGS, G, CLIP_SEGS, NK);`);
   w.line('opt.step(P, G, lr);');
   w.line('RESULT.loss = dataLoss + penalty;');
   w.line('RESULT.dataLoss = dataLoss;');
