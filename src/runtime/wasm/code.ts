@@ -122,4 +122,22 @@ export class Code {
   f64x2ExtractLane(lane: number): this { return this.simd(0x21, lane); }
   /** Loads 8 bytes into the low half of a vector, the high half zero. */
   v128Load64Zero(offset = 0): this { return this.simd(0x5d, ...this.memarg(3, offset)); }
+
+  // Appended for the dense epilogues (deterministic: no relaxed SIMD).
+  v128And(): this { return this.simd(0x4e); }
+  /** `a & ~b`. */
+  v128Andnot(): this { return this.simd(0x4f); }
+  /** `(a & m) | (b & ~m)` with the mask `m` on top of the stack: lanes of `a` where `m` is set. */
+  v128Bitselect(): this { return this.simd(0x52); }
+  f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  f32x4Gt(): this { return this.simd(0x44); }
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4Add(): this { return this.simd(0xae); }
+  f32x4Abs(): this { return this.simd(0xe0); }
+  /** Pseudo-minimum `b < a ? b : a` (keeps `a` when either is NaN). */
+  f32x4Pmin(): this { return this.simd(0xea); }
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
+  i32x4Splat(): this { return this.simd(0x11); }
 }
