@@ -13,11 +13,12 @@ import { checkText, type FrontEndResult } from './compiler.js';
 import type { Diagnostic } from './diagnostics/types.js';
 import { emitModule } from './emitter/index.js';
 import { createTrainingPlan, type CompiledTrainingPlan, type KernelChoice } from './plan/index.js';
+import type { Spawn } from './runtime/wasm/threads.js';
 
 export { parse, type ParseResult } from './parser/index.js';
 export { checkText, type FrontEndResult } from './compiler.js';
 export { format, NnSyntaxError, type FormatOptions } from './formatter/index.js';
-export { createTrainingPlan, defaultKernelChoice, type KernelChoice, compilePlan, loadPlanCode, getWeights, setWeights, type CompiledTrainingPlan, type TrainingPlan } from './plan/index.js';
+export { createTrainingPlan, defaultKernelChoice, type KernelChoice, type ThreadOptions, compilePlan, loadPlanCode, getWeights, setWeights, type CompiledTrainingPlan, type TrainingPlan } from './plan/index.js';
 export { emitModule, type EmittedModule, type EmitOptions } from './emitter/index.js';
 export { SourceFile, type Position, type Range } from './source/index.js';
 export { renderDiagnostic, diagnosticToJson, messages, type Diagnostic, type DiagnosticJson, type Fix, type Severity, type TextEdit } from './diagnostics/index.js';
@@ -48,6 +49,15 @@ export interface CompileOptions {
    * the engine has SIMD) or `'ts'` (plain TypeScript, the default here). See `defaultKernelChoice`.
    */
   readonly kernels?: KernelChoice;
+  /**
+   * Threads for the WebAssembly kernels' large matrix products (default 1; ignored with `'ts'`).
+   * Results are bit-identical for every count. Workers start asynchronously and join once
+   * ready; end them with the plan's `dispose()`. Needs a shared WebAssembly memory (in a
+   * browser: a cross-origin isolated page), else the plan runs on one thread.
+   */
+  readonly threads?: number;
+  /** Starts a worker thread (default: a Blob-URL `Worker` where `globalThis.Worker` exists; Node programs pass one over `worker_threads`). */
+  readonly spawn?: Spawn;
 }
 
 /** What {@link compile} returns: the plan and its source when the program has no errors, and always the diagnostics. */
@@ -75,7 +85,10 @@ export function compile(text: string, options: CompileOptions = {}): CompileResu
   }
   const batchCapacity = options.batchCapacity ?? (train.batch === 'full' ? undefined : train.batch);
   if (batchCapacity === undefined) return { diagnostics: front.diagnostics, model, train };
-  const plan = createTrainingPlan(model, train, { batchCapacity, seed: options.seed ?? train.seed, ...(options.kernels ? { kernels: options.kernels } : {}) });
+  const plan = createTrainingPlan(model, train, {
+    batchCapacity, seed: options.seed ?? train.seed, ...(options.kernels ? { kernels: options.kernels } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}), ...(options.spawn ? { spawn: options.spawn } : {}),
+  });
   const { code } = emitModule(model, train, { batchCapacity });
   return { diagnostics: front.diagnostics, model, train, plan, code };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { compile } from '../../src/index.js';
 import { nodeSpawn } from '../../src/cli/threads.js';
 import { lower } from '../../src/ir/lower.js';
 import { compilePlan, createPlanKernels, createTrainingPlan, largestProduct, type CompiledTrainingPlan } from '../../src/plan/index.js';
@@ -108,6 +109,15 @@ describe('a training plan on several threads', () => {
     expect(wasm.paramData.buffer instanceof SharedArrayBuffer).toBe(true);
     expect(ts.paramData.buffer instanceof SharedArrayBuffer).toBe(false);
     expect(() => ts.dispose()).not.toThrow();
+  });
+
+  it('takes threads and spawn through the library entry compile(), with the same first steps as one thread', () => {
+    const [one, two] = [1, 2].map((threads) => compile(MLP, { kernels: 'wasm', threads, spawn: nodeSpawn }).plan!);
+    live.push(one, two);
+    expect(two.paramData.buffer instanceof SharedArrayBuffer).toBe(true);
+    const { model, train } = compileText(MLP);
+    const { x, y } = batchFor(lower(model, train, { batchCapacity: 32 }), 32, 5);
+    for (let s = 0; s < 2; s++) expect(two.trainStep(x as Float32Array, y as Float32Array, 32).loss).toBe(one.trainStep(x as Float32Array, y as Float32Array, 32).loss);
   });
 
   it('measures the largest product of a plan: a dense layer over the batch, a convolution per sample', () => {
