@@ -4,6 +4,8 @@ import { createOptimizer, OPTIMIZERS, resolveOptimizerArgs, type OptimizerName }
 import type { FastUpdate, OptimizerBackend } from '../../../src/runtime/optim/index.js';
 import { clipByGlobalNorm, PLAIN_CLIP_KERNELS } from '../../../src/runtime/clip.js';
 import { memoryImportFor, normKernels, optimizerBackend, wasmOptimizerUpdate } from '../../../src/runtime/wasm/optim.js';
+import { createTrainingPlan } from '../../../src/plan/index.js';
+import { closeness, compileText } from '../../plan/helpers.js';
 import { RUNS } from '../arbitraries.js';
 
 /** A WebAssembly memory and a bump allocator of zero-filled, 16-byte-aligned views of it (as a kernel table's). */
@@ -322,5 +324,57 @@ describe('clipping loops in WebAssembly SIMD', () => {
     a.forEach((x, i) => expect(Math.abs(x - b[i])).toBeLessThanOrEqual(2 ** -23 * Math.abs(b[i])));
     // the gap (10, 11) is not part of any segment and keeps its values
     expect([a[10], a[11]]).toEqual([data[10], data[11]]);
+  });
+});
+
+describe('a training plan on the WebAssembly kernels', () => {
+  const program = (optimizer: string, clip: string) => `model M {
+  input [5]
+  dense(7, activation: tanh)
+  dense(3)
+}
+train M {
+  data:      csv("d.csv", label: "y")
+  loss:      mse
+  optimizer: ${optimizer}
+  batch:     4${clip}
+}
+`;
+
+  it.each([
+    ['adam(lr: 0.01)', ''],
+    ['adam(lr: 0.01, amsgrad: true, weight_decay: 0.01)', '\n  clip: norm(0.5)'],
+    ['adamw(lr: 0.01)', '\n  clip: param_norm(0.3)'],
+    ['sgd(0.05, momentum: 0.9, nesterov: true, weight_decay: 0.01)', '\n  clip: norm(0.5)'],
+    ['gd(0.05)', ''],
+    ['rmsprop(lr: 0.01)', '\n  clip: value(0.1)'],
+  ])('trains %s%s to the TypeScript kernels\' parameters over several steps, to float32 tolerance', (optimizer, clip) => {
+    const { model, train } = compileText(program(optimizer, clip));
+    const ts = createTrainingPlan(model, train, { batchCapacity: 4, seed: 7, kernels: 'ts' });
+    const wasm = createTrainingPlan(model, train, { batchCapacity: 4, seed: 7, kernels: 'wasm' });
+    const x = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i));
+    for (let s = 0; s < 8; s++) {
+      const y = Float32Array.from({ length: 12 }, (_, i) => Math.cos(i * (s + 1)));
+      const a = ts.trainStep(x, y, 4).gradNorm, b = wasm.trainStep(x, y, 4).gradNorm;
+      expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-4 * a);
+    }
+    expect(closeness(wasm.paramData, ts.paramData, 1e-4, 1e-6)).toBeLessThanOrEqual(1);
+    // and the optimizer state agrees too (it lives in the kernel memory on wasm)
+    const sa = ts.getState().optimizer, sb = wasm.getState().optimizer;
+    expect(sb.scalars).toEqual(sa.scalars);
+    sb.slots.forEach((s, k) => expect(closeness(s, sa.slots[k], 1e-3, 1e-6)).toBeLessThanOrEqual(1));
+  });
+
+  it('restores a checkpoint bit for bit: a plan given another\'s state continues exactly as it', () => {
+    const { model, train } = compileText(program('adam(lr: 0.01, amsgrad: true)', '\n  clip: norm(0.5)'));
+    const a = createTrainingPlan(model, train, { batchCapacity: 4, seed: 3, kernels: 'wasm' });
+    const b = createTrainingPlan(model, train, { batchCapacity: 4, seed: 9, kernels: 'wasm' });
+    const x = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i)), y = Float32Array.from({ length: 12 }, (_, i) => Math.cos(i));
+    for (let s = 0; s < 3; s++) a.trainStep(x, y, 4);
+    b.setState(a.getState());
+    for (let s = 0; s < 3; s++) expect(b.trainStep(x, y, 4).loss).toBe(a.trainStep(x, y, 4).loss);
+    expect(Array.from(b.paramData)).toEqual(Array.from(a.paramData));
+    const sa = a.getState().optimizer, sb = b.getState().optimizer;
+    sb.slots.forEach((s, k) => expect(Array.from(s)).toEqual(Array.from(sa.slots[k])));
   });
 });
