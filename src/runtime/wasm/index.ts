@@ -13,7 +13,7 @@
  * Threads: `createWasmKernels({ threads, spawn })` puts the arena in a shared memory and lets
  * `threads - 1` workers (see `threads.ts`) compute parts of large products, bit-identically.
  */
-export { createWasmKernels, PARALLEL_MACS, wasmSimdSupported } from './kernels.js';
+export { CHUNKS_PER_THREAD, createWasmKernels, PARALLEL_MACS, wasmSimdSupported } from './kernels.js';
 export type { WasmKernelOptions, WasmKernels } from './kernels.js';
 export { DEFAULT_SHAPE, gemmModuleBytes, gemmScratchBytes } from './gemm.js';
 export type { GemmShape } from './gemm.js';

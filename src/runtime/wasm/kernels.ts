@@ -36,6 +36,8 @@ export interface WasmKernelOptions {
   readonly parallelMacs?: number;
   /** Polls before a waiting thread sleeps (see `ThreadPoolOptions.spin`). */
   readonly spin?: number;
+  /** Chunks per thread a split product is cut into (default `CHUNKS_PER_THREAD`). */
+  readonly chunksPerThread?: number;
 }
 
 /**
@@ -44,8 +46,13 @@ export interface WasmKernelOptions {
  */
 export const PARALLEL_MACS = 1 << 19;
 
-/** Chunks per thread a split product is cut into (more balance the load, fewer repack less). */
-const CHUNKS_PER_THREAD = 2;
+/**
+ * Chunks per thread a split product is cut into: more balance the load when a core is busy
+ * elsewhere, fewer repack less (each column chunk packs all of A). On W1's products, two
+ * cores given priority over the machine's other load: 1, 2 and 4 per thread all gave
+ * 1.7-2.1x one thread on 25M multiply-adds, 1 was best on products under 1M (1.3-1.5x).
+ */
+export const CHUNKS_PER_THREAD = 2;
 
 /** The WebAssembly kernel table plus its memory and arena. */
 export interface WasmKernels extends Kernels {
@@ -146,6 +153,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     x = pool.args;
   }
   const parallelMacs = options.parallelMacs ?? PARALLEL_MACS;
+  const chunksPerThread = Math.max(1, Math.floor(options.chunksPerThread ?? CHUNKS_PER_THREAD));
   // A shared memory's `buffer` is a new object after each grow while older views stay valid.
   const buffers: ArrayBufferLike[] = [main.memory.buffer];
   const inMemory = (x: Float32Array): boolean => x.buffer === buffers[buffers.length - 1] || (workers > 0 && buffers.includes(x.buffer));
@@ -174,7 +182,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const byCols = m <= n;
     const unit = byCols ? shape.nr : shape.mr;
     const total = byCols ? n : m;
-    const chunks = Math.min(Math.ceil(total / unit), CHUNKS_PER_THREAD * (others + 1));
+    const chunks = Math.min(Math.ceil(total / unit), chunksPerThread * (others + 1));
     const x = pool!.args;
     x[0] = byCols ? 1 : 0; x[1] = m; x[2] = n; x[3] = k; x[4] = a; x[5] = rsA; x[6] = csA;
     x[7] = b; x[8] = rsB; x[9] = csB; x[10] = c; x[11] = 4 * n; x[12] = add;

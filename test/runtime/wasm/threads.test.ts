@@ -24,8 +24,8 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 /** A table with `threads` threads, all ready, splitting every product (threshold 0). */
-async function threaded(threads: number, arenaFloats: number, parallelMacs = 0): Promise<WasmKernels> {
-  const k = createWasmKernels({ arenaFloats, threads, spawn: nodeSpawn, parallelMacs, shape: { fma: false } });
+async function threaded(threads: number, arenaFloats: number, parallelMacs = 0, chunksPerThread?: number): Promise<WasmKernels> {
+  const k = createWasmKernels({ arenaFloats, threads, spawn: nodeSpawn, parallelMacs, shape: { fma: false }, ...(chunksPerThread ? { chunksPerThread } : {}) });
   if (!k) throw new Error('Node 20 has WebAssembly SIMD');
   live.push(k);
   await until(() => k.readyThreads() === threads, `${threads} threads`);
@@ -192,10 +192,10 @@ describe('WebAssembly matrix products on several threads', () => {
     expect(k.memory.buffer instanceof SharedArrayBuffer).toBe(true);
   });
 
-  it('give bit-identical results on 1, 2 and 3 threads for random shapes, offsets, transposes and edge tiles', async () => {
+  it('give bit-identical results on 1, 2 and 3 threads (and 5 chunks a thread) for random shapes, offsets, transposes and edge tiles', async () => {
     // The bump allocator never frees: room for every run's operands.
     const floats = 40 * (2 * 70 * 300 + 70 * 70 + 32);
-    const tables = [await threaded(1, floats), await threaded(2, floats), await threaded(3, floats)];
+    const tables = [await threaded(1, floats), await threaded(2, floats), await threaded(3, floats), await threaded(2, floats, 0, 5)];
     fc.assert(fc.property(
       fc.record({
         kind: fc.constantFrom(...KINDS), m: fc.integer({ min: 1, max: 70 }), n: fc.integer({ min: 1, max: 70 }),
