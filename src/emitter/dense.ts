@@ -59,7 +59,8 @@ const EXP2_32THS = [
 ];
 
 /**
- * The plan's `tanh(v)` helper, written out so the JIT inlines it (`Math.tanh` is a runtime call,
+ * The plan's `tanh(v)` helper and `tanhRows(y, m, cols, bias | null, biasOffset)` (a dense
+ * block's bias and tanh, in place), written out so the JIT inlines it (`Math.tanh` is a runtime call,
  * the larger part of a small tanh layer's step): t = expm1(2|v|) / (expm1(2|v|) + 2), with
  * expm1(u) = 2^(k/32)·(1 + p(r)) - 1 by a table of 2^(k/32) (u = k·ln2/32 + r, |r| ≤ ln2/64, a
  * two-constant Cody-Waite reduction) and p the degree-5 Taylor polynomial of expm1 evaluated by
@@ -83,6 +84,15 @@ export function tanhHelper(w: CodeWriter): void {
   w.line('const e = s * p + (s - 1);');
   w.line('const t = e / (e + 2);');
   w.line('return v < 0 ? -t : t;');
+  w.close();
+  // one call per layer, so the JIT inlines tanh in this one loop instead of at every layer's site
+  // (a large step function runs out of inlining budget, and a call returning a double allocates)
+  w.open(`function tanhRows(y${w.t('Float32Array')}, m${w.t('number')}, cols${w.t('number')}, b${w.t('Float32Array | null')}, bo${w.t('number')})${w.t('void')}`);
+  w.open('if (b === null)');
+  w.line('for (let i = 0; i < m; i++) y[i] = tanh(y[i]);');
+  w.line('return;');
+  w.close();
+  w.line('for (let i = 0; i < m; i += cols) for (let j = 0; j < cols; j++) y[i + j] = tanh(Math.fround(y[i + j] + b[bo + j]));');
   w.close();
 }
 
@@ -123,12 +133,16 @@ export function denseForward(w: CodeWriter, step: ForwardStep, phase: 'S' | 'E')
 /** The forward's bias and activation as loops (or the runtime's activation kernel for the rarer ones). */
 function forwardLoops(w: CodeWriter, a: LinearAttrs, y: string, bias: [string, number] | null, saved: string | null): void {
   const { outFeatures: outF, activation: kind } = a;
+  if (kind === 'tanh') {
+    w.line(`tanhRows(${y}, n * ${outF}, ${outF}, ${bias?.[0] ?? 'null'}, ${bias?.[1] ?? 0});`);
+    return;
+  }
   const pre = bias ? `Math.fround(${y}[i + j] + ${at(bias[0], bias[1], 'j')})` : `${y}[i + j]`;
   let body: string;
   if (kind === 'linear' && bias) {
     body = `${y}[i + j] += ${at(bias[0], bias[1], 'j')};`;
   } else if (INLINE.has(kind)) {
-    const out = kind === 'linear' ? 'v' : kind === 'relu' ? 'v > 0 ? v : 0' : kind === 'tanh' ? 'tanh(v)' : `v > 0 ? v : ${lit(a.alpha)} * v`;
+    const out = kind === 'linear' ? 'v' : kind === 'relu' ? 'v > 0 ? v : 0' : `v > 0 ? v : ${lit(a.alpha)} * v`;
     body = `const v = ${pre}; ${saved ? `${saved}[i + j] = v; ` : ''}${y}[i + j] = ${out};`;
   } else {
     // the bias here; the activation by the runtime's kernel over the whole block below
