@@ -22,10 +22,23 @@ import type { FloatArray } from '../tensor.js';
 import type { Code, ValType } from './code.js';
 import { ModuleBuilder, type MemoryImport } from './module.js';
 
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
 /** The import descriptor for `memory`: shared (threads) when its buffer is a SharedArrayBuffer. */
 export function memoryImportFor(memory: WebAssembly.Memory): MemoryImport {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  return shared ? { minPages: 1, maxPages: 65536, shared: true } : { minPages: 1 };
+  return isShared(memory) ? { minPages: 1, maxPages: 65536, shared: true } : { minPages: 1 };
+}
+
+/**
+ * Whether an array is a view of `memory`: of its current buffer, or, for a shared memory (whose
+ * `buffer` is a new object after each grow while older views stay valid), of a buffer seen when
+ * the kernels were made (`known`). A plain memory's older views are detached by a grow.
+ */
+function viewOf(memory: WebAssembly.Memory, known: readonly ArrayBufferLike[]): (a: ArrayBufferView) => boolean {
+  const older = isShared(memory) ? [memory.buffer, ...known] : [];
+  return (a) => a.buffer === memory.buffer || older.includes(a.buffer);
 }
 
 /** One element's update written once for both widths: `v` (f32x4 lanes) and `s` (one f32). */
@@ -186,8 +199,9 @@ function adamUpdate(memory: WebAssembly.Memory, decoupled: boolean, a: Args, slo
   const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps');
   const [m, v] = slots;
   const vmax = amsgrad ? slots[2] : v;
+  const inMemory = viewOf(memory, [m.buffer]);
   return (p, g, lr, scalars) => {
-    if (p.buffer !== memory.buffer || g.buffer !== memory.buffer || p.length !== n || g.length !== n) return false;
+    if (!inMemory(p) || !inMemory(g) || p.length !== n || g.length !== n) return false;
     const t = (scalars[0] += 1);
     const shrink = decoupled ? 1 - lr * wd : 1;
     const stepSize = lr / (1 - Math.pow(beta1, t));
@@ -208,8 +222,9 @@ function sgdUpdate(memory: WebAssembly.Memory, momentum: number, nesterov: boole
   const { first, next } = fns;
   // without momentum there is no buffer: point it at the gradients, which the body never reads then
   const buf = slots[0];
+  const inMemory = viewOf(memory, slots.map((x) => x.buffer));
   return (p, g, lr, scalars) => {
-    if (p.buffer !== memory.buffer || g.buffer !== memory.buffer || p.length !== n || g.length !== n) return false;
+    if (!inMemory(p) || !inMemory(g) || p.length !== n || g.length !== n) return false;
     const fn = scalars[0] === 0 ? first : next;
     fn(n, p.byteOffset, g.byteOffset, buf === undefined ? g.byteOffset : buf.byteOffset, -lr, momentum, wd);
     scalars[0] += 1;
@@ -224,7 +239,8 @@ function sgdUpdate(memory: WebAssembly.Memory, momentum: number, nesterov: boole
 export function wasmOptimizerUpdate(
   memory: WebAssembly.Memory, name: string, args: Args, slots: readonly Float32Array[], n: number,
 ): FastUpdate | null {
-  if (slots.some((s) => s.buffer !== memory.buffer || s.length !== n)) return null;
+  const inMemory = viewOf(memory, []);
+  if (slots.some((s) => !inMemory(s) || s.length !== n)) return null;
   switch (name) {
     case 'adam': return adamUpdate(memory, false, args, slots, n);
     case 'adamw': return adamUpdate(memory, true, args, slots, n);
@@ -300,8 +316,9 @@ export function normKernels(kernels: object): ClipKernels {
   if (fns === null) return PLAIN_CLIP_KERNELS;
   const sumsq = fns['sumsq'] as unknown as (p: number, n: number) => number;
   const scale = fns['scale'];
+  const view = viewOf(memory, []);
   const inMemory = (buf: FloatArray, offset: number, length: number): buf is Float32Array =>
-    buf instanceof Float32Array && buf.buffer === memory.buffer && offset >= 0 && length >= 0 && offset + length <= buf.length;
+    buf instanceof Float32Array && view(buf) && offset >= 0 && length >= 0 && offset + length <= buf.length;
   return {
     sumSquares: (buf, offset, length) =>
       inMemory(buf, offset, length) ? sumsq(buf.byteOffset + 4 * offset, length) : PLAIN_CLIP_KERNELS.sumSquares(buf, offset, length),

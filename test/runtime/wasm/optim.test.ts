@@ -181,6 +181,11 @@ describe('optimizer updates in WebAssembly SIMD', () => {
     g.set([2, 2, 2, 2, 2]);
     expect(fast?.(p, g, 0.5, Float64Array.of(0))).toBe(true);
     expect(Array.from(p)).toEqual([0, 1, 2, 3, 4]);
+    // a grow gives the memory a new buffer object; views of the old one stay valid and stay fast
+    shared.grow(1);
+    expect(p.buffer).not.toBe(shared.buffer);
+    expect(fast?.(p, g, 0.5, Float64Array.of(1))).toBe(true);
+    expect(Array.from(p)).toEqual([-1, 0, 1, 2, 3]);
   });
 });
 
