@@ -12,8 +12,11 @@
  * same numbers on every engine.
  *
  * Vectorized: adam, adamw (amsgrad, coupled or decoupled weight decay), sgd, gd, momentum and
- * nesterov (momentum, Nesterov, weight decay). Other optimizers run the reference update on the
- * same storage.
+ * nesterov (momentum, Nesterov, weight decay). Other optimizers (adagrad, adadelta, rmsprop,
+ * adamax, nadam) run the reference update on the same storage, and so does everything where the
+ * engine has no WebAssembly SIMD.
+ *
+ * `normKernels` gives the clipping loops (sums of squares, scaling) the same treatment.
  */
 import type { ClipKernels } from '../clip.js';
 import { PLAIN_CLIP_KERNELS } from '../clip.js';
