@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPlanKernels, createTrainingPlan, compilePlan, type CompiledTrainingPlan } from '../../src/plan/index.js';
 import { createKernels, wasmSimdSupported, type Kernels, type WasmKernels } from '../../src/runtime/index.js';
-import type { DenseBackward, DenseForward, FloatArray } from '../../src/runtime/kernels/types.js';
+import type { DenseBackward, DenseForward } from '../../src/runtime/kernels/types.js';
+import type { FloatArray } from '../../src/runtime/tensor.js';
 import { denseBackwardReference, denseForwardReference } from '../../src/runtime/wasm/elementwise.js';
 import { compileText } from '../plan/helpers.js';
 
