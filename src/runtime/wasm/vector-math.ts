@@ -108,52 +108,53 @@ function sigmoid(f: Code, k: Splats): VectorForward {
   };
 }
 
+/** How an activation's emitter is made: `k` sets its constants, `alpha` is leaky_relu's slope splat. */
+type Make<T> = (f: Code, k: Splats, alpha: number) => T;
+
+const FORWARD: { readonly [A in DenseActivation]: Make<VectorForward> } = {
+  linear: (f) => (v) => void f.get(v),
+  relu: (f, k) => {
+    const zero = k.f32(0);
+    return (v) => void f.get(v).get(v).get(zero).f32x4Gt().v128And();
+  },
+  leaky_relu: (f, k, alpha) => {
+    const zero = k.f32(0);
+    return (v) => void f.get(v).get(v).get(alpha).f32x4Mul().get(v).get(zero).f32x4Gt().v128Bitselect();
+  },
+  tanh,
+  sigmoid,
+};
+
+const DERIVATIVE: { readonly [A in DenseActivation]: Make<VectorDerivative | null> } = {
+  linear: () => null,
+  relu: (f, k) => {
+    const zero = k.f32(0);
+    return (dz, y) => void f.get(dz).get(y).get(zero).f32x4Gt().v128And();
+  },
+  leaky_relu: (f, k, alpha) => {
+    const zero = k.f32(0);
+    return (dz, pre) => void f.get(dz).get(dz).get(alpha).f32x4Mul().get(pre).get(zero).f32x4Gt().v128Bitselect();
+  },
+  tanh: (f, k) => {
+    // (1 - y)(1 + y), not 1 - y·y: near |y| = 1 the subtraction is exact (Sterbenz), not cancelling
+    const one = k.f32(1);
+    return (dz, y) => void f.get(dz).get(one).get(y).f32x4Sub().get(one).get(y).f32x4Add().f32x4Mul().f32x4Mul();
+  },
+  sigmoid: (f, k) => {
+    const one = k.f32(1);
+    return (dz, y) => void f.get(dz).get(y).f32x4Mul().get(one).get(y).f32x4Sub().f32x4Mul();
+  },
+};
+
 /**
  * Declares and sets (at the current position: call it before the loop) the constants of `act`'s
  * forward, and returns its emitter. `alpha` is a v128 local holding leaky_relu's slope in every lane.
  */
 export function vectorForward(f: Code, act: DenseActivation, alpha: number): VectorForward {
-  const k = new Splats(f);
-  switch (act) {
-    case 'linear':
-      return (v) => void f.get(v);
-    case 'relu': {
-      const zero = k.f32(0);
-      return (v) => void f.get(v).get(v).get(zero).f32x4Gt().v128And();
-    }
-    case 'leaky_relu': {
-      const zero = k.f32(0);
-      return (v) => void f.get(v).get(v).get(alpha).f32x4Mul().get(v).get(zero).f32x4Gt().v128Bitselect();
-    }
-    case 'tanh':
-      return tanh(f, k);
-    case 'sigmoid':
-      return sigmoid(f, k);
-  }
+  return FORWARD[act](f, new Splats(f), alpha);
 }
 
 /** As `vectorForward`, for the derivative; `null` for `linear` (derivative 1). */
 export function vectorDerivative(f: Code, act: DenseActivation, alpha: number): VectorDerivative | null {
-  const k = new Splats(f);
-  switch (act) {
-    case 'linear':
-      return null;
-    case 'relu': {
-      const zero = k.f32(0);
-      return (dz, y) => void f.get(dz).get(y).get(zero).f32x4Gt().v128And();
-    }
-    case 'leaky_relu': {
-      const zero = k.f32(0);
-      return (dz, pre) => void f.get(dz).get(dz).get(alpha).f32x4Mul().get(pre).get(zero).f32x4Gt().v128Bitselect();
-    }
-    case 'tanh': {
-      // (1 - y)(1 + y), not 1 - y·y: near |y| = 1 the subtraction is exact (Sterbenz), not cancelling
-      const one = k.f32(1);
-      return (dz, y) => void f.get(dz).get(one).get(y).f32x4Sub().get(one).get(y).f32x4Add().f32x4Mul().f32x4Mul();
-    }
-    case 'sigmoid': {
-      const one = k.f32(1);
-      return (dz, y) => void f.get(dz).get(y).f32x4Mul().get(one).get(y).f32x4Sub().f32x4Mul();
-    }
-  }
+  return DERIVATIVE[act](f, new Splats(f), alpha);
 }
