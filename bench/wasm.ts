@@ -5,8 +5,11 @@
  * 256), each transposition. Each figure is from the process's CPU time (`process.cpuUsage`,
  * which unlike wall time does not count time other processes hold the core on a shared
  * machine); the best and the median of the repeats are shown as `best/median`.
- * `--sweep` instead times 1024³ A·B for a range of tile and block shapes.
+ * `--sweep` instead times 1024³ A·B for a range of tile and block shapes. `--threads N` instead
+ * times products from 64³ to 1024³ (and W1's) on one thread and on N, every product split, by
+ * wall time (CPU time counts every thread): where splitting starts to pay (`PARALLEL_MACS`).
  */
+import { nodeSpawn } from '../src/cli/threads.js';
 import { createKernels } from '../src/runtime/kernels/index.js';
 import type { Gemm, Kernels } from '../src/runtime/kernels/index.js';
 import { createWasmKernels, DEFAULT_SHAPE } from '../src/runtime/wasm/index.js';
@@ -56,7 +59,41 @@ function must(k: WasmKernels | null): WasmKernels {
   return k;
 }
 
-if (process.argv.includes('--sweep')) {
+/** Best wall seconds of `reps` calls of `fn` after `warm` untimed ones. */
+function wall(fn: () => void, reps: number, warm = 3): number {
+  for (let i = 0; i < warm; i++) fn();
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  return best;
+}
+
+async function threadSweep(threads: number): Promise<void> {
+  const floats = 3 * 1024 * 1024 + 64;
+  const one = must(createWasmKernels({ arenaFloats: floats, shape: { fma: false } }));
+  const many = must(createWasmKernels({ arenaFloats: floats, shape: { fma: false }, threads, spawn: nodeSpawn, parallelMacs: 0 }));
+  const t0 = performance.now();
+  while (many.readyThreads() < many.threads && performance.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 5));
+  console.log(`gemm A·Bᵀ, float32, wall-time GFLOP/s (best of the repeats), 1 thread vs ${many.readyThreads()} threads, every product split`);
+  row('m×n×k (multiply-adds)', ['1 thread', `${threads} threads`, 'ratio']);
+  const sizes: [number, number, number][] = [[32, 32, 32], [64, 64, 64], [64, 128, 64], [128, 128, 128], [128, 10, 256], [128, 256, 256], [128, 256, 784], [256, 784, 128], [512, 512, 512], [1024, 1024, 1024]];
+  const ops = [one, many].map((k) => ({ k, a: fill(k.alloc(1024 * 1024)), b: fill(k.alloc(1024 * 1024)), c: k.alloc(1024 * 1024) }));
+  for (const [m, n, kk] of sizes) {
+    const reps = Math.max(5, Math.min(400, Math.round(2e8 / (m * n * kk))));
+    const [s1, sN] = ops.map(({ k, a, b, c }) => wall(() => k.gemmNT(m, n, kk, a, 0, b, 0, c, 0, false, a, 0), reps));
+    const g = (s: number): string => ((2 * m * n * kk) / s / 1e9).toFixed(1);
+    row(`${m}×${n}×${kk} (${(m * n * kk / 1e6).toFixed(2)}M)`, [g(s1), g(sN), `${(s1 / sN).toFixed(2)}x`]);
+  }
+  many.dispose();
+}
+
+const threadsAt = process.argv.indexOf('--threads');
+if (threadsAt >= 0) {
+  await threadSweep(Math.max(2, Number(process.argv[threadsAt + 1] ?? 2)));
+} else if (process.argv.includes('--sweep')) {
   console.log('1024³ A·B, zero copy, GFLOP/s best/median, by tile and blocks');
   const tries: Partial<GemmShape>[] = [
     {}, { mr: 5, mc: 80 }, { mr: 3, nr: 12, mc: 63, nc: 1032 }, { mr: 2, nr: 16 }, { unroll: 2 }, { unroll: 4 },

@@ -41,8 +41,10 @@ export interface WasmKernelOptions {
 }
 
 /**
- * Multiply-adds from which a product is split across threads: below it, waking a worker costs
- * more than it saves (measured with `npm run bench:wasm -- --threads`).
+ * Multiply-adds from which a product is split across threads. `npm run bench:wasm -- --threads
+ * 2` (both cores given priority over other load): 32³ 0.75x, 64³ 1.5x, 64·128·64 1.7x, 25M
+ * 2.0x one thread in isolation; but inside a W3 step (64³ products, 2^18) splitting gained
+ * nothing (1.02x), the next product reading what the other core just wrote; so 2^19.
  */
 export const PARALLEL_MACS = 1 << 19;
 
