@@ -1,39 +1,45 @@
 /**
  * `conv2d` on CHW samples: im2col over chunks of the batch and one product per chunk, so the
  * kernel table multiplies a few large matrices instead of one small one per sample. Products
- * work in the chunk's `[O × samples·outH·outW]` layout; the passes that move data between it
+ * work in the chunk's `[O × samples·cols]` layout (see `ConvGeometry`); the passes that move data between it
  * and NCHW also add the bias, apply relu, mask the relu gradient and sum the bias gradient.
  */
 import type { Kernels } from '../kernels/types.js';
 import type { FloatArray } from '../tensor.js';
 import { applyFused, fusedSavedSize, preActivationGrad } from './dense.js';
 import type { Conv2dAttrs, OpSpec } from './types.js';
+import { memoryRuns } from './runs.js';
 import { col2imAdd, convGeometry, im2col } from './unfold.js';
+import type { ConvGeometry } from './unfold.js';
 
 export { convAxis } from './unfold.js';
 export type { ConvAxis } from './unfold.js';
 
 /**
- * Moves a chunk's product `t` (`[O × n·hw]`, sample s of the chunk at column s·hw) into NCHW `y`
- * from sample `b0` on, adding `bias` (when given) and applying relu when `relu`.
+ * Moves a chunk's product `t` (`[O × n·cols]`, see `ConvGeometry`) into NCHW `y` from sample
+ * `b0` on, adding `bias` (when given) and applying relu when `relu`. Columns past `outW` in each
+ * row of `pitch` are dropped.
  */
-function scatterOut(
-  t: FloatArray, y: FloatArray, b0: number, n: number, o: number, hw: number, bias: FloatArray | null, relu: boolean,
-): void {
-  const ld = n * hw;
+function scatterOut(t: FloatArray, y: FloatArray, b0: number, n: number, o: number, g: ConvGeometry, bias: FloatArray | null, relu: boolean): void {
+  const { cols, ohw, pitch, ow } = g;
+  const ld = n * cols;
+  const rows = pitch === ow ? 1 : g.oh;
+  const run = pitch === ow ? ohw : ow;
   for (let c = 0; c < o; c++) {
     const bc = bias === null ? 0 : bias[c];
     for (let s = 0; s < n; s++) {
-      const src = c * ld + s * hw;
-      const dst = ((b0 + s) * o + c) * hw;
-      if (relu) {
-        // (v + |v|) / 2 is exact and branch-free: a data-dependent branch here mispredicts half the time
-        for (let i = 0; i < hw; i++) {
-          const v = t[src + i] + bc;
-          y[dst + i] = (v + Math.abs(v)) * 0.5;
+      let src = c * ld + s * cols;
+      let dst = ((b0 + s) * o + c) * ohw;
+      for (let r = 0; r < rows; r++, src += pitch, dst += ow) {
+        if (relu) {
+          // (v + |v|) / 2 is exact and branch-free: a data-dependent branch here mispredicts half the time
+          for (let i = 0; i < run; i++) {
+            const v = t[src + i] + bc;
+            y[dst + i] = (v + Math.abs(v)) * 0.5;
+          }
+        } else {
+          for (let i = 0; i < run; i++) y[dst + i] = t[src + i] + bc;
         }
-      } else {
-        for (let i = 0; i < hw; i++) y[dst + i] = t[src + i] + bc;
       }
     }
   }
@@ -41,34 +47,54 @@ function scatterOut(
 
 /**
  * Gathers the pre-activation gradient of samples `b0..b0+n` from NCHW into the chunk layout
- * at `dz[dzo..]`: `gy` masked by `y > 0` when `relu`, else `gz` as it is. Adds each channel's
- * sum into `gb` when given.
+ * at `dz[dzo..]`: `gy` masked by `y > 0` when `relu`, else `gz` as it is, zeros in the columns
+ * past `outW`. Adds each channel's sum into `gb` when given.
  */
 function gatherGrad(
   gz: FloatArray, y: FloatArray, relu: boolean, dz: FloatArray, dzo: number,
-  b0: number, n: number, o: number, hw: number, gb: FloatArray | null,
+  b0: number, n: number, o: number, g: ConvGeometry, gb: FloatArray | null,
 ): void {
-  const ld = n * hw;
+  const { cols, ohw, pitch, ow } = g;
+  const ld = n * cols;
+  const rows = pitch === ow ? 1 : g.oh;
+  const run = pitch === ow ? ohw : ow;
+  const run4 = run - (run % 4);
   for (let c = 0; c < o; c++) {
-    let sum = 0;
+    // four partial sums: one running sum would wait on each add's latency
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let s = 0; s < n; s++) {
-      const src = ((b0 + s) * o + c) * hw;
-      const dst = dzo + c * ld + s * hw;
-      if (relu) {
-        for (let i = 0; i < hw; i++) {
-          const v = gz[src + i] * +(y[src + i] > 0);
-          dz[dst + i] = v;
-          sum += v;
+      let src = ((b0 + s) * o + c) * ohw;
+      let dst = dzo + c * ld + s * cols;
+      for (let r = 0; r < rows; r++, src += ow, dst += pitch) {
+        let i = 0;
+        if (relu) {
+          for (; i < run4; i += 4) {
+            const v0 = gz[src + i] * +(y[src + i] > 0), v1 = gz[src + i + 1] * +(y[src + i + 1] > 0);
+            const v2 = gz[src + i + 2] * +(y[src + i + 2] > 0), v3 = gz[src + i + 3] * +(y[src + i + 3] > 0);
+            dz[dst + i] = v0; dz[dst + i + 1] = v1; dz[dst + i + 2] = v2; dz[dst + i + 3] = v3;
+            s0 += v0; s1 += v1; s2 += v2; s3 += v3;
+          }
+          for (; i < run; i++) {
+            const v = gz[src + i] * +(y[src + i] > 0);
+            dz[dst + i] = v;
+            s0 += v;
+          }
+        } else {
+          for (; i < run4; i += 4) {
+            const v0 = gz[src + i], v1 = gz[src + i + 1], v2 = gz[src + i + 2], v3 = gz[src + i + 3];
+            dz[dst + i] = v0; dz[dst + i + 1] = v1; dz[dst + i + 2] = v2; dz[dst + i + 3] = v3;
+            s0 += v0; s1 += v1; s2 += v2; s3 += v3;
+          }
+          for (; i < run; i++) {
+            const v = gz[src + i];
+            dz[dst + i] = v;
+            s0 += v;
+          }
         }
-      } else {
-        for (let i = 0; i < hw; i++) {
-          const v = gz[src + i];
-          dz[dst + i] = v;
-          sum += v;
-        }
+        for (let i = run; i < pitch; i++) dz[dst + i] = 0;
       }
     }
-    if (gb !== null) gb[c] += sum;
+    if (gb !== null) gb[c] += (s0 + s1) + (s2 + s3);
   }
 }
 
@@ -78,12 +104,13 @@ function gatherGrad(
  * reuses it for the weight gradient instead of unfolding again.
  */
 export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
+  const runs = memoryRuns(k);
   const outSize = (a: Conv2dAttrs): number => a.batch * a.outChannels * convGeometry(a).ohw;
   /** Scratch for the whole batch's pre-activation gradient: only activations other than relu and linear need it. */
   const fullSize = (a: Conv2dAttrs): number => (a.activation === 'linear' || a.activation === 'relu' ? 0 : outSize(a));
   const preSize = (a: Conv2dAttrs): number => fusedSavedSize(a.activation, outSize(a));
   /** Columns of the largest chunk. */
-  const chunkCols = (a: Conv2dAttrs): number => convGeometry(a).chunk * convGeometry(a).ohw;
+  const chunkCols = (a: Conv2dAttrs): number => convGeometry(a).chunk * convGeometry(a).cols;
   const packSize = (a: Conv2dAttrs): number => {
     const { ckk } = convGeometry(a);
     const o = a.outChannels, n = chunkCols(a);
@@ -99,7 +126,7 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
       const g = convGeometry(a);
       return [a.batch, a.outChannels, g.oh, g.ow];
     },
-    savedSize: (a) => preSize(a) + a.batch * convGeometry(a).ckk * convGeometry(a).ohw,
+    savedSize: (a) => preSize(a) + a.batch * convGeometry(a).ckk * convGeometry(a).cols,
     scratchSize: (a) => {
       const cols = chunkCols(a);
       const forward = a.outChannels * cols;
@@ -115,13 +142,14 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
       const packAt = o * chunkCols(a);
       const relu = a.activation === 'relu';
       const b0 = a.bias ? bias : null;
+      const fast = runs !== null && runs.owns(x, col) ? runs : null;
       for (let first = 0; first < a.batch; first += g.chunk) {
         const n = Math.min(g.chunk, a.batch - first);
-        const ld = n * g.ohw;
-        const co = colAt + first * g.ckk * g.ohw;
-        for (let s = 0; s < n; s++) im2col(a, g, x, (first + s) * g.xSize, col, co + s * g.ohw, ld);
+        const ld = n * g.cols;
+        const co = colAt + first * g.ckk * g.cols;
+        for (let s = 0; s < n; s++) im2col(a, g, x, (first + s) * g.xSize, col, co + s * g.cols, ld, fast);
         k.gemmNN(o, ld, g.ckk, w, 0, col, co, sc, 0, false, sc, packAt);
-        scatterOut(sc, y, first, n, o, g.ohw, b0, relu);
+        scatterOut(sc, y, first, n, o, g, b0, relu);
       }
       if (!relu) applyFused(a.activation, a.alpha, y, ws.saved, outSize(a));
     },
@@ -137,14 +165,15 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
       const gcolAt = dzAt + o * chunkCols(a);
       const packAt = gcolAt + g.ckk * chunkCols(a);
       const gbias = a.bias && gb ? gb : null;
+      const fast = runs !== null && gx !== null && runs.owns(gx, sc) ? runs : null;
       for (let first = 0; first < a.batch; first += g.chunk) {
         const n = Math.min(g.chunk, a.batch - first);
-        const ld = n * g.ohw;
-        gatherGrad(gz, y, relu, sc, dzAt, first, n, o, g.ohw, gbias);
-        if (gw) k.gemmNT(o, g.ckk, ld, sc, dzAt, col, colAt + first * g.ckk * g.ohw, gw, 0, true, sc, packAt);
+        const ld = n * g.cols;
+        gatherGrad(gz, y, relu, sc, dzAt, first, n, o, g, gbias);
+        if (gw) k.gemmNT(o, g.ckk, ld, sc, dzAt, col, colAt + first * g.ckk * g.cols, gw, 0, true, sc, packAt);
         if (gx) {
           k.gemmTN(g.ckk, ld, o, w, 0, sc, dzAt, sc, gcolAt, false, sc, packAt);
-          for (let s = 0; s < n; s++) col2imAdd(a, g, sc, gcolAt + s * g.ohw, ld, gx, (first + s) * g.xSize);
+          for (let s = 0; s < n; s++) col2imAdd(a, g, sc, gcolAt + s * g.cols, ld, gx, (first + s) * g.xSize, fast);
         }
       }
     },

@@ -2,9 +2,11 @@
  * Convolution geometry and the im2col unfolding (and its adjoint) in the chunked layout the
  * `conv2d` op multiplies: the columns of several samples side by side, so one product covers
  * a chunk of the batch. Row `(c, ki, kj)` of a chunk's matrix holds, for each sample `s` of the
- * chunk, its `outH·outW` values at `row·ld + s·outH·outW`, where `ld` is the chunk's row length.
+ * chunk, its `cols` values at `row·ld + s·cols`, where `ld` is the chunk's row length: `outH`
+ * rows of `pitch` values, the first `outW` of each the unfolded input, the rest zeros.
  */
 import type { FloatArray } from '../tensor.js';
+import type { MemoryRuns } from './runs.js';
 import type { Conv2dAttrs } from './types.js';
 
 /** Output size and leading padding along one axis. */
@@ -32,8 +34,16 @@ export interface ConvGeometry {
   readonly pl: number;
   /** Rows of the im2col matrix: C·kh·kw. */
   readonly ckk: number;
-  /** Columns of one sample in the im2col matrix: outH·outW. */
+  /** Outputs of one sample's channel: outH·outW. */
   readonly ohw: number;
+  /**
+   * Columns per output row in the unfolded matrix: the input width at stride 1 (rows are then
+   * shifted copies of the input, see `shiftedRows`; a `valid` convolution computes `width -
+   * outW` zero columns more per row), else `outW`.
+   */
+  readonly pitch: number;
+  /** Columns of one sample in the unfolded matrix: outH·pitch. */
+  readonly cols: number;
   /** Elements of one sample's input: C·H·W. */
   readonly xSize: number;
   /** Samples per chunk (at most the batch). */
@@ -58,11 +68,12 @@ export function convGeometry(a: Conv2dAttrs): ConvGeometry {
   if (known) return known;
   const h = convAxis(a.height, a.kernelH, a.strideH, a.padding);
   const w = convAxis(a.width, a.kernelW, a.strideW, a.padding);
-  const ohw = h.out * w.out;
+  const pitch = a.strideH === 1 && a.strideW === 1 ? a.width : w.out;
+  const cols = h.out * pitch;
   const g: ConvGeometry = {
-    oh: h.out, ow: w.out, pt: h.padBefore, pl: w.padBefore,
-    ckk: a.inChannels * a.kernelH * a.kernelW, ohw, xSize: a.inChannels * a.height * a.width,
-    chunk: Math.max(1, Math.min(a.batch, Math.floor(CHUNK_COLUMNS / Math.max(ohw, 1)))),
+    oh: h.out, ow: w.out, pt: h.padBefore, pl: w.padBefore, pitch, cols,
+    ckk: a.inChannels * a.kernelH * a.kernelW, ohw: h.out * w.out, xSize: a.inChannels * a.height * a.width,
+    chunk: Math.max(1, Math.min(a.batch, Math.floor(CHUNK_COLUMNS / Math.max(cols, 1)))),
   };
   geometries.set(a, g);
   return g;
@@ -81,19 +92,21 @@ function insideHi(out: number, stride: number, pad: number, kj: number, size: nu
 }
 
 /**
- * Whether rows of the unfolded matrix are shifted copies of the input plane: stride 1 and an
- * output as wide as the input (`same`, or a kernel one column wide), so that output element
- * `(i, j)` of row `(c, ki, kj)` reads input `(i + ki - pt, j + kj - pl)` at a constant distance in
- * memory. Then one contiguous run covers every valid row and only the margins are patched.
+ * Whether rows of the unfolded matrix are shifted copies of the input plane: stride 1, rows
+ * `pitch = width` apart, so that element `(i, j)` of row `(c, ki, kj)` reads input
+ * `(i + ki - pt, j + kj - pl)` at a constant distance in memory. Then one contiguous run covers
+ * every valid row and only the margins (padding, and the columns past `outW`) are patched.
  */
-function shiftedRows(a: Conv2dAttrs, g: ConvGeometry): boolean {
-  return a.strideH === 1 && a.strideW === 1 && g.ow === a.width;
+function shiftedRows(g: ConvGeometry, a: Conv2dAttrs): boolean {
+  return g.pitch === a.width && a.strideH === 1 && a.strideW === 1;
 }
 
 /** Unfolds one sample of a `shiftedRows` convolution (see `im2col`). */
-function im2colShifted(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: number, col: FloatArray, co: number, ld: number): void {
+function im2colShifted(
+  a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: number, col: FloatArray, co: number, ld: number, runs: MemoryRuns | null,
+): void {
   const { height: H, width: W, kernelH: KH, kernelW: KW } = a;
-  const { oh, ohw, pt, pl } = g;
+  const { oh, ow, cols, pt, pl } = g;
   let row = co;
   for (let c = 0; c < a.inChannels; c++) {
     const xc = xo + c * H * W;
@@ -102,12 +115,14 @@ function im2colShifted(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: numbe
       const ilo = Math.min(oh, Math.max(0, pt - ki));
       const ihi = Math.max(ilo, Math.min(oh, H + pt - ki));
       for (let kj = 0; kj < KW; kj++, row += ld) {
-        const lo = insideLo(W, 1, pl, kj);
-        const hi = insideHi(W, 1, pl, kj, W);
+        const lo = insideLo(ow, 1, pl, kj);
+        const hi = insideHi(ow, 1, pl, kj, W);
         const d = xc + (ki - pt) * W + kj - pl - row;
         for (let q = row; q < row + ilo * W; q++) col[q] = 0;
-        if (lo < hi) for (let q = row + ilo * W + lo, end = row + (ihi - 1) * W + hi; q < end; q++) col[q] = x[q + d];
-        for (let q = row + ihi * W; q < row + ohw; q++) col[q] = 0;
+        const start = row + ilo * W + lo, end = row + (ihi - 1) * W + hi;
+        if (runs !== null && start < end) runs.copy(col, start, x, start + d, end - start);
+        else for (let q = start; q < end; q++) col[q] = x[q + d];
+        for (let q = row + ihi * W; q < row + cols; q++) col[q] = 0;
         // the run above wrapped across row ends: zero the margins of every valid row
         for (let i = ilo; i < ihi; i++) {
           const o = row + i * W;
@@ -123,9 +138,11 @@ function im2colShifted(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: numbe
  * Adds one sample of a `shiftedRows` convolution back (see `col2imAdd`). The margins of `col`
  * are zeroed first (it is the caller's scratch), so one contiguous run adds every valid row.
  */
-function col2imShifted(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: number, ld: number, gx: FloatArray, xo: number): void {
+function col2imShifted(
+  a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: number, ld: number, gx: FloatArray, xo: number, runs: MemoryRuns | null,
+): void {
   const { height: H, width: W, kernelH: KH, kernelW: KW } = a;
-  const { oh, pt, pl } = g;
+  const { oh, ow, pt, pl } = g;
   let row = co;
   for (let c = 0; c < a.inChannels; c++) {
     const xc = xo + c * H * W;
@@ -133,8 +150,8 @@ function col2imShifted(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: num
       const ilo = Math.min(oh, Math.max(0, pt - ki));
       const ihi = Math.max(ilo, Math.min(oh, H + pt - ki));
       for (let kj = 0; kj < KW; kj++, row += ld) {
-        const lo = insideLo(W, 1, pl, kj);
-        const hi = insideHi(W, 1, pl, kj, W);
+        const lo = insideLo(ow, 1, pl, kj);
+        const hi = insideHi(ow, 1, pl, kj, W);
         if (lo >= hi) continue;
         const d = xc + (ki - pt) * W + kj - pl - row;
         for (let i = ilo + 1; i < ihi; i++) {
@@ -145,7 +162,9 @@ function col2imShifted(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: num
           const o = row + i * W;
           for (let j = hi; j < W; j++) col[o + j] = 0;
         }
-        for (let q = row + ilo * W + lo, end = row + (ihi - 1) * W + hi; q < end; q++) gx[q + d] += col[q];
+        const start = row + ilo * W + lo, end = row + (ihi - 1) * W + hi;
+        if (runs !== null) runs.add(gx, start + d, col, start, end - start);
+        else for (let q = start; q < end; q++) gx[q + d] += col[q];
       }
     }
   }
@@ -153,11 +172,13 @@ function col2imShifted(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: num
 
 /**
  * Unfolds sample `x[xo..]` (C×H×W) into the chunk matrix at `col[co..]` (this sample's first
- * column) with rows `ld` apart, zeros where padded.
+ * column) with rows `ld` apart, zeros where padded. `runs`, when given, owns both arrays.
  */
-export function im2col(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: number, col: FloatArray, co: number, ld: number): void {
-  if (shiftedRows(a, g)) {
-    im2colShifted(a, g, x, xo, col, co, ld);
+export function im2col(
+  a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: number, col: FloatArray, co: number, ld: number, runs: MemoryRuns | null,
+): void {
+  if (shiftedRows(g, a)) {
+    im2colShifted(a, g, x, xo, col, co, ld, runs);
     return;
   }
   const { height: H, width: W, kernelH: KH, kernelW: KW, strideH: SH, strideW: SW } = a;
@@ -191,10 +212,13 @@ export function im2col(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: numbe
 /**
  * Adds this sample's columns of the chunk matrix at `col[co..]` (rows `ld` apart) back into
  * `gx[xo..]`: the adjoint of `im2col`. May overwrite the padded positions of `col` with zeros.
+ * `runs`, when given, owns both arrays.
  */
-export function col2imAdd(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: number, ld: number, gx: FloatArray, xo: number): void {
-  if (shiftedRows(a, g)) {
-    col2imShifted(a, g, col, co, ld, gx, xo);
+export function col2imAdd(
+  a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: number, ld: number, gx: FloatArray, xo: number, runs: MemoryRuns | null,
+): void {
+  if (shiftedRows(g, a)) {
+    col2imShifted(a, g, col, co, ld, gx, xo, runs);
     return;
   }
   const { height: H, width: W, kernelH: KH, kernelW: KW, strideH: SH, strideW: SW } = a;
