@@ -132,10 +132,10 @@ export interface ThreadPoolOptions {
   /** Starts a worker. */
   readonly spawn: Spawn;
   /**
-   * `Atomics.load` polls before sleeping, in the workers and in `run` (default 200,000, a few
-   * tenths of a millisecond: a worker then stays awake through the short gaps between the
-   * products of one training step, as OpenMP runtimes spin before sleeping; 20,000 was ~5%
-   * slower on W1).
+   * `Atomics.load` polls before sleeping, in the workers and in `run` (default 20,000, some
+   * tens of µs: enough for the gaps between one step's products). 200,000 was ~5% faster on
+   * W1 with both cores free but halved it (0.5x one thread) when other programs kept the
+   * cores busy: the spinning thread then takes the time its own process's other thread needs.
    */
   readonly spin?: number;
 }
@@ -204,7 +204,7 @@ export function createThreadPool(o: ThreadPoolOptions): ThreadPool {
   for (const f of o.functions) {
     if (f.signature.length > MAX_ARGS || /[^if]/.test(f.signature)) throw new Error(`thread function ${f.name}: bad signature '${f.signature}'`);
   }
-  const spin = o.spin ?? 200000;
+  const spin = o.spin ?? 20000;
   const ctl = new Int32Array(o.memory.buffer, o.control, controlBytes(o.workers) / 4);
   ctl.fill(0);
   const args = ctl.subarray(ARGS, ARGS + MAX_ARGS);
