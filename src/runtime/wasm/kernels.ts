@@ -56,6 +56,11 @@ export const PARALLEL_MACS = 1 << 19;
  */
 export const CHUNKS_PER_THREAD = 2;
 
+/** Fraction of a split product spent waiting for workers above which splitting backs off. */
+const WAIT_LIMIT = 0.5;
+/** Most products run unsplit after repeated long waits before splitting is tried again. */
+const MAX_BACKOFF = 63;
+
 /** The WebAssembly kernel table plus its memory and arena. */
 export interface WasmKernels extends Kernels {
   /** The memory zero-copy operands must live in. */
@@ -156,6 +161,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   }
   const parallelMacs = options.parallelMacs ?? PARALLEL_MACS;
   const chunksPerThread = Math.max(1, Math.floor(options.chunksPerThread ?? CHUNKS_PER_THREAD));
+  // Back-off: after a product in which the calling thread waited for a worker most of the time
+  // (a worker descheduled mid-chunk: the cores are busy with other programs), the next `skip`
+  // products run on the calling thread alone, doubling up to MAX_BACKOFF while it recurs.
+  // Results are the same either way; only the time changes.
+  let skip = 0, backoff = 0;
   // A shared memory's `buffer` is a new object after each grow while older views stay valid.
   const buffers: ArrayBufferLike[] = [main.memory.buffer];
   const inMemory = (x: Float32Array): boolean => x.buffer === buffers[buffers.length - 1] || (workers > 0 && buffers.includes(x.buffer));
@@ -172,7 +182,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const rsA = kind === 'TN' ? 4 : 4 * k, csA = kind === 'TN' ? 4 * m : 4;
     const rsB = kind === 'NT' ? 4 : 4 * n, csB = kind === 'NT' ? 4 * k : 4;
     const add = accumulate ? 1 : 0;
-    const others = pool !== null && e === main && m * n * k >= parallelMacs ? pool.ready() : 0;
+    let others = pool !== null && e === main && m * n * k >= parallelMacs ? pool.ready() : 0;
+    if (others > 0 && skip > 0) {
+      skip--;
+      others = 0;
+    }
     if (others === 0) {
       e.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, add, scratchAt(0), scratchAt(0) + packB, scratchAt(0) + tile);
       return;
@@ -188,7 +202,9 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const x = pool!.args;
     x[0] = byCols ? 1 : 0; x[1] = m; x[2] = n; x[3] = k; x[4] = a; x[5] = rsA; x[6] = csA;
     x[7] = b; x[8] = rsB; x[9] = csB; x[10] = c; x[11] = 4 * n; x[12] = add;
-    pool!.run(0, total, unit, chunks);
+    const waited = pool!.run(0, total, unit, chunks);
+    if (waited > WAIT_LIMIT) skip = backoff = Math.min(MAX_BACKOFF, 2 * backoff + 1);
+    else backoff = 0;
   };
 
   const make = (fallback: Gemm, kind: Kind): Gemm =>

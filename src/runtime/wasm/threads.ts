@@ -154,9 +154,10 @@ export interface ThreadPool {
    * Runs function `fn` over items `0 .. total` cut into `chunks` chunks of whole `unit`s (the
    * last may be partial): the calling thread and every awake worker claim chunks until none is
    * left, then this returns once all are computed. Which thread computes a chunk depends on
-   * timing; what a chunk computes does not. Throws if a chunk threw.
+   * timing; what a chunk computes does not. Throws if a chunk threw. Returns the fraction of
+   * the call the calling thread spent waiting for workers after its own chunks (0 to 1).
    */
-  run(fn: number, total: number, unit: number, chunks: number): void;
+  run(fn: number, total: number, unit: number, chunks: number): number;
   /** Ends the workers; `ready()` is 0 afterwards and `run` computes on the calling thread. Idempotent. */
   dispose(): void;
 }
@@ -265,7 +266,9 @@ export function createThreadPool(o: ThreadPoolOptions): ThreadPool {
         Atomics.store(ctl, SEQ, seq);
         Atomics.notify(ctl, SEQ);
       }
+      const t0 = performance.now();
       claim(fn, total, unit, chunks);
+      const t1 = performance.now();
       let done = Atomics.load(ctl, COMPLETED);
       for (let n = 0; done < chunks && n < spin; n++) done = Atomics.load(ctl, COMPLETED);
       while (done < chunks) {
@@ -273,6 +276,8 @@ export function createThreadPool(o: ThreadPoolOptions): ThreadPool {
         done = Atomics.load(ctl, COMPLETED);
       }
       if (ctl[FAILED] !== 0) throw new Error('a job failed on a thread');
+      const t2 = performance.now();
+      return t2 > t0 ? (t2 - t1) / (t2 - t0) : 0;
     },
     dispose() {
       if (disposed) return;
