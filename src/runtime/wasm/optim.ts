@@ -12,9 +12,9 @@
  * same numbers on every engine.
  *
  * Vectorized: adam, adamw (amsgrad, coupled or decoupled weight decay), sgd, gd, momentum and
- * nesterov (momentum, Nesterov, weight decay). Other optimizers (adagrad, adadelta, rmsprop,
- * adamax, nadam) run the reference update on the same storage, and so does everything where the
- * engine has no WebAssembly SIMD.
+ * nesterov (momentum, Nesterov, weight decay), adagrad, adadelta, rmsprop (momentum, centered)
+ * and nadam. Adamax runs the reference update on the same storage (its max of |g| + ε would need
+ * NaN-exact max and abs), and so does everything where the engine has no WebAssembly SIMD.
  *
  * `normKernels` gives the clipping loops (sums of squares, scaling) the same treatment.
  */
@@ -70,6 +70,7 @@ class Lanes {
   set(l: number): this { this.f.set(l); return this; }
   tee(l: number): this { this.f.tee(l); return this; }
   add(): this { if (this.wide) this.f.f32x4Add(); else this.f.f32Add(); return this; }
+  sub(): this { if (this.wide) this.f.f32x4Sub(); else this.f.f32Sub(); return this; }
   mul(): this { if (this.wide) this.f.f32x4Mul(); else this.f.f32Mul(); return this; }
   div(): this { if (this.wide) this.f.f32x4Div(); else this.f.f32Div(); return this; }
   sqrt(): this { if (this.wide) this.f.f32x4Sqrt(); else this.f.f32Sqrt(); return this; }
@@ -235,6 +236,98 @@ function sgdUpdate(memory: WebAssembly.Memory, momentum: number, nesterov: boole
   };
 }
 
+// Constants of the adaptive family, in parameter order (each body uses a prefix of its own).
+const [A_NEG_LR, A_EPS, A_RHO, A_OMRHO, A_MOM] = [0, 1, 2, 3, 4];
+
+/** Adagrad, RMSprop and Adadelta as in ../optim/adaptive.ts; pointers p, g, then the slots in slot order. */
+function adaptiveBody(kind: 'adagrad' | 'adadelta' | 'rmsprop', momentum: boolean, centered: boolean): Body {
+  return (l, [p, g, s0, s1, s2]) => {
+    const gi = l.local(), sq = l.local(), d = l.local();
+    l.load(g).set(gi);
+    if (kind === 'adagrad') {
+      l.store(s0, () => l.load(s0).get(gi).get(gi).mul().add().tee(sq));
+      l.store(p, () => l.load(p).c(A_NEG_LR).get(gi).get(sq).sqrt().c(A_EPS).add().div().mul().add());
+      return;
+    }
+    l.store(s0, () => l.load(s0).c(A_RHO).mul().c(A_OMRHO).get(gi).mul().get(gi).mul().add().tee(sq));
+    if (kind === 'adadelta') {
+      l.load(s1).c(A_EPS).add().sqrt().get(sq).c(A_EPS).add().sqrt().div().get(gi).mul().set(d);
+      l.store(s1, () => l.load(s1).c(A_RHO).mul().c(A_OMRHO).get(d).mul().get(d).mul().add());
+      l.store(p, () => l.load(p).c(A_NEG_LR).get(d).mul().add());
+      return;
+    }
+    const avg = l.local();
+    if (centered) {
+      const ga = l.local(), gavg = momentum ? s2 : s1;
+      l.store(gavg, () => l.load(gavg).c(A_RHO).mul().c(A_OMRHO).get(gi).mul().add().tee(ga));
+      l.get(sq).get(ga).get(ga).mul().sub().sqrt().c(A_EPS).add().set(avg);
+    } else {
+      l.get(sq).sqrt().c(A_EPS).add().set(avg);
+    }
+    if (momentum) {
+      l.store(s1, () => l.load(s1).c(A_MOM).mul().get(gi).get(avg).div().add().tee(d));
+      l.store(p, () => l.load(p).c(A_NEG_LR).get(d).mul().add());
+    } else {
+      l.store(p, () => l.load(p).c(A_NEG_LR).get(gi).get(avg).div().mul().add());
+    }
+  };
+}
+
+function adaptiveUpdate(
+  memory: WebAssembly.Memory, kind: 'adagrad' | 'adadelta' | 'rmsprop', a: Args, slots: readonly Float32Array[], n: number,
+): FastUpdate | null {
+  const momentum = num(a, 'momentum'), centered = a['centered'] === true;
+  const mb = new ModuleBuilder(memoryImportFor(memory));
+  emitUpdate(mb, 'update', 5, 5, adaptiveBody(kind, momentum > 0, centered));
+  const fn = instantiate(mb, memory)?.['update'];
+  if (fn === undefined) return null;
+  const eps = num(a, 'eps'), rho = num(a, 'rho');
+  const [s0, s1 = s0, s2 = s0] = slots;
+  const inMemory = viewOf(memory, [s0.buffer]);
+  return (p, g, lr, scalars) => {
+    if (!inMemory(p) || !inMemory(g) || p.length !== n || g.length !== n) return false;
+    fn(n, p.byteOffset, g.byteOffset, s0.byteOffset, s1.byteOffset, s2.byteOffset, -lr, eps, rho, 1 - rho, momentum);
+    scalars[0] += 1;
+    return true;
+  };
+}
+
+const [N_B1, N_OMB1, N_B2, N_OMB2, N_BC2, N_EPS, N_GRAD, N_AVG] = [0, 1, 2, 3, 4, 5, 6, 7];
+
+/** NAdam as in ../optim/adam.ts (two separate additions to p, each rounded); pointers p, g, m, v. */
+const nadamBody: Body = (l, [p, g, m, v]) => {
+  const gi = l.local(), mi = l.local(), vi = l.local(), denom = l.local(), pi = l.local();
+  l.load(g).set(gi);
+  l.store(m, () => l.load(m).c(N_B1).mul().c(N_OMB1).get(gi).mul().add().tee(mi));
+  l.store(v, () => l.load(v).c(N_B2).mul().c(N_OMB2).get(gi).mul().get(gi).mul().add().tee(vi));
+  l.get(vi).c(N_BC2).div().sqrt().c(N_EPS).add().set(denom);
+  l.load(p).c(N_GRAD).get(gi).get(denom).div().mul().add().set(pi);
+  l.store(p, () => l.get(pi).c(N_AVG).get(mi).get(denom).div().mul().add());
+};
+
+function nadamUpdate(memory: WebAssembly.Memory, a: Args, slots: readonly Float32Array[], n: number): FastUpdate | null {
+  const mb = new ModuleBuilder(memoryImportFor(memory));
+  emitUpdate(mb, 'update', 4, 8, nadamBody);
+  const fn = instantiate(mb, memory)?.['update'];
+  if (fn === undefined) return null;
+  const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps'), psi = num(a, 'momentum_decay');
+  const [m, v] = slots;
+  const inMemory = viewOf(memory, [m.buffer]);
+  return (p, g, lr, scalars) => {
+    if (!inMemory(p) || !inMemory(g) || p.length !== n || g.length !== n) return false;
+    const t = (scalars[0] += 1);
+    const bc2 = 1 - Math.pow(beta2, t);
+    const mu = beta1 * (1 - 0.5 * Math.pow(0.96, t * psi));
+    const muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
+    const muProduct = (scalars[1] *= mu);
+    const muProductNext = muProduct * muNext;
+    const gradCoef = (-lr * (1 - mu)) / (1 - muProduct);
+    const avgCoef = (-lr * muNext) / (1 - muProductNext);
+    fn(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, beta1, 1 - beta1, beta2, 1 - beta2, bc2, eps, gradCoef, avgCoef);
+    return true;
+  };
+}
+
 /**
  * The WebAssembly update of optimizer `name(args)` over `slots` (views of `memory`, in the
  * optimizer's slot order) for `n` parameters, or null when `name` has none (or the engine no SIMD).
@@ -251,6 +344,8 @@ export function wasmOptimizerUpdate(
     case 'sgd': return sgdUpdate(memory, num(args, 'momentum'), args['nesterov'] === true, num(args, 'weight_decay'), slots, n);
     case 'momentum': return sgdUpdate(memory, num(args, 'beta'), false, 0, slots, n);
     case 'nesterov': return sgdUpdate(memory, num(args, 'beta'), true, 0, slots, n);
+    case 'adagrad': case 'adadelta': case 'rmsprop': return adaptiveUpdate(memory, name, args, slots, n);
+    case 'nadam': return nadamUpdate(memory, args, slots, n);
     default: return null;
   }
 }
