@@ -9,6 +9,7 @@ import type { FloatArray } from '../tensor.js';
 import { applyFused, fusedSavedSize, preActivationGrad } from './dense.js';
 import type { Conv2dAttrs, OpSpec } from './types.js';
 import { memoryRuns } from './runs.js';
+import type { MemoryRuns } from './runs.js';
 import { col2imAdd, convGeometry, im2col } from './unfold.js';
 import type { ConvGeometry } from './unfold.js';
 
@@ -20,7 +21,10 @@ export type { ConvAxis } from './unfold.js';
  * `b0` on, adding `bias` (when given) and applying relu when `relu`. Columns past `outW` in each
  * row of `pitch` are dropped.
  */
-function scatterOut(t: FloatArray, y: FloatArray, b0: number, n: number, o: number, g: ConvGeometry, bias: FloatArray | null, relu: boolean): void {
+function scatterOut(
+  t: FloatArray, y: FloatArray, b0: number, n: number, o: number, g: ConvGeometry, bias: FloatArray | null, relu: boolean,
+  fast: MemoryRuns | null,
+): void {
   const { cols, ohw, pitch, ow } = g;
   const ld = n * cols;
   const rows = pitch === ow ? 1 : g.oh;
@@ -30,6 +34,10 @@ function scatterOut(t: FloatArray, y: FloatArray, b0: number, n: number, o: numb
     for (let s = 0; s < n; s++) {
       let src = c * ld + s * cols;
       let dst = ((b0 + s) * o + c) * ohw;
+      if (relu && fast !== null) {
+        fast.biasRelu(y, dst, t, src, rows, run, rows === 1 ? run : pitch, rows === 1 ? run : ow, bc);
+        continue;
+      }
       for (let r = 0; r < rows; r++, src += pitch, dst += ow) {
         if (relu) {
           // (v + |v|) / 2 is exact and branch-free: a data-dependent branch here mispredicts half the time
@@ -52,7 +60,7 @@ function scatterOut(t: FloatArray, y: FloatArray, b0: number, n: number, o: numb
  */
 function gatherGrad(
   gz: FloatArray, y: FloatArray, relu: boolean, dz: FloatArray, dzo: number,
-  b0: number, n: number, o: number, g: ConvGeometry, gb: FloatArray | null,
+  b0: number, n: number, o: number, g: ConvGeometry, gb: FloatArray | null, fast: MemoryRuns | null,
 ): void {
   const { cols, ohw, pitch, ow } = g;
   const ld = n * cols;
@@ -65,6 +73,10 @@ function gatherGrad(
     for (let s = 0; s < n; s++) {
       let src = ((b0 + s) * o + c) * ohw;
       let dst = dzo + c * ld + s * cols;
+      if (relu && fast !== null) {
+        s0 += fast.reluGrad(dz, dst, gz, y, src, rows, run, rows === 1 ? run : ow, rows === 1 ? run : pitch);
+        continue;
+      }
       for (let r = 0; r < rows; r++, src += ow, dst += pitch) {
         let i = 0;
         if (relu) {
@@ -143,13 +155,14 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
       const relu = a.activation === 'relu';
       const b0 = a.bias ? bias : null;
       const fast = runs !== null && runs.owns(x, col) ? runs : null;
+      const out = runs !== null && runs.owns(y, sc) ? runs : null;
       for (let first = 0; first < a.batch; first += g.chunk) {
         const n = Math.min(g.chunk, a.batch - first);
         const ld = n * g.cols;
         const co = colAt + first * g.ckk * g.cols;
         for (let s = 0; s < n; s++) im2col(a, g, x, (first + s) * g.xSize, col, co + s * g.cols, ld, fast);
         k.gemmNN(o, ld, g.ckk, w, 0, col, co, sc, 0, false, sc, packAt);
-        scatterOut(sc, y, first, n, o, g, b0, relu);
+        scatterOut(sc, y, first, n, o, g, b0, relu, out);
       }
       if (!relu) applyFused(a.activation, a.alpha, y, ws.saved, outSize(a));
     },
@@ -166,10 +179,11 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
       const packAt = gcolAt + g.ckk * chunkCols(a);
       const gbias = a.bias && gb ? gb : null;
       const fast = runs !== null && gx !== null && runs.owns(gx, sc) ? runs : null;
+      const grad = runs !== null && runs.owns(gy, y) && runs.owns(sc, sc) ? runs : null;
       for (let first = 0; first < a.batch; first += g.chunk) {
         const n = Math.min(g.chunk, a.batch - first);
         const ld = n * g.cols;
-        gatherGrad(gz, y, relu, sc, dzAt, first, n, o, g, gbias);
+        gatherGrad(gz, y, relu, sc, dzAt, first, n, o, g, gbias, grad);
         if (gw) k.gemmNT(o, g.ckk, ld, sc, dzAt, col, colAt + first * g.ckk * g.cols, gw, 0, true, sc, packAt);
         if (gx) {
           k.gemmTN(g.ckk, ld, o, w, 0, sc, dzAt, sc, gcolAt, false, sc, packAt);

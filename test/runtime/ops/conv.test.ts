@@ -109,6 +109,7 @@ function runConv(ops: OpTable, alloc: Alloc, a: Conv2dAttrs, x: Float64Array, w:
   const ws = { saved: alloc(spec.savedSize(a)), scratch: alloc(spec.scratchSize(a)) };
   ws.scratch.fill(Number.NaN); // the op must not read scratch it has not written
   spec.forward(a, inputs, y, ws);
+  ws.scratch.fill(Number.NaN); // nor keep anything there from forward to backward (other nodes share it)
   const grads = [alloc(x.length).fill(1), alloc(w.length).fill(1), ...(a.bias ? [alloc(b.length).fill(1)] : [])];
   spec.backward(a, inputs, y, from(gy), grads, ws);
   return { y, gx: grads[0], gw: grads[1], gb: a.bias ? grads[2] : null };
