@@ -22,9 +22,10 @@ function ulp(r: number): number {
 /**
  * Tolerance of one element against the TypeScript reference: none where both compute the same
  * float32 operations (linear, relu: bit for bit); one rounding for leaky_relu (alpha·v rounds
- * alpha to float32 first); the approximations' measured bound for tanh (6 ulp) and sigmoid (3 ulp).
+ * alpha to float32 first); for tanh and sigmoid, their bounds measured over every float32
+ * (6.9 and 2.4 ulp).
  */
-const ULPS: Record<DenseActivation, number> = { linear: 0, relu: 0, leaky_relu: 1, tanh: 6, sigmoid: 3 };
+const ULPS: Record<DenseActivation, number> = { linear: 0, relu: 0, leaky_relu: 1, tanh: 7, sigmoid: 3 };
 
 /** Deterministic pseudo-random floats in [-range, range] from a seed (xorshift). */
 function fill(a: Float32Array, seed: number, range: number): void {
@@ -197,9 +198,9 @@ describe.skipIf(!wasmSimdSupported())('the WebAssembly dense epilogues', () => {
     return worst;
   }
 
-  it('computes tanh within 6 float32 ulp of Math.tanh over a dense sweep of [-10, 10]', () => {
+  it('computes tanh within 7 float32 ulp of Math.tanh over a dense sweep of [-10, 10] (6.9 measured over every float32 there)', () => {
     const worst = maxUlps('tanh', sweep(10, 1021));
-    expect(worst).toBeLessThanOrEqual(6);
+    expect(worst).toBeLessThanOrEqual(7);
     expect(worst).toBeGreaterThan(0);
   });
 
