@@ -16,104 +16,20 @@
  * and nadam. Adamax runs the reference update on the same storage (its max of |g| + ε would need
  * NaN-exact max and abs), and so does everything where the engine has no WebAssembly SIMD.
  *
- * `normKernels` gives the clipping loops (sums of squares, scaling) the same treatment.
+ * `normKernels` (norms.ts) gives the clipping loops (sums of squares, scaling) the same treatment.
  */
-import type { ClipKernels } from '../clip.js';
-import { PLAIN_CLIP_KERNELS } from '../clip.js';
 import type { FastUpdate, OptimizerBackend } from '../optim/types.js';
-import type { FloatArray } from '../tensor.js';
-import type { Code, ValType } from './code.js';
-import { ModuleBuilder, type MemoryImport } from './module.js';
+import { emitUpdate, instantiate, memoryImportFor, viewOf, type Body } from './lanes.js';
+import { ModuleBuilder } from './module.js';
 
-function isShared(memory: WebAssembly.Memory): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-}
+export { memoryImportFor } from './lanes.js';
+export { normKernels } from './norms.js';
 
-/** The import descriptor for `memory`: shared (threads) when its buffer is a SharedArrayBuffer. */
-export function memoryImportFor(memory: WebAssembly.Memory): MemoryImport {
-  return isShared(memory) ? { minPages: 1, maxPages: 65536, shared: true } : { minPages: 1 };
-}
+/** Arguments as the optimizer table resolves them (names as in ../optim). */
+type Args = Readonly<Record<string, number | boolean>>;
 
-/**
- * Whether an array is a view of `memory`: of its current buffer, or, for a shared memory (whose
- * `buffer` is a new object after each grow while older views stay valid), of a buffer seen when
- * the kernels were made (`known`). A plain memory's older views are detached by a grow.
- */
-function viewOf(memory: WebAssembly.Memory, known: readonly ArrayBufferLike[]): (a: ArrayBufferView) => boolean {
-  const older = isShared(memory) ? [memory.buffer, ...known] : [];
-  return (a) => a.buffer === memory.buffer || older.includes(a.buffer);
-}
-
-/** One element's update written once for both widths: `v` (f32x4 lanes) and `s` (one f32). */
-class Lanes {
-  constructor(
-    private readonly f: Code,
-    readonly wide: boolean,
-    /** The local holding each f32 constant at this width (a splat for `v`). */
-    private readonly constants: readonly number[],
-  ) {}
-
-  /** A fresh local of this width. */
-  local(): number { return this.f.local(this.wide ? 'v128' : 'f32'); }
-  /** Pushes the element at the byte address in local `ptr`. */
-  load(ptr: number): this { this.f.get(ptr); if (this.wide) this.f.v128Load(); else this.f.f32Load(); return this; }
-  /** Stores what `value` pushes at the byte address in local `ptr`. */
-  store(ptr: number, value: () => void): this {
-    this.f.get(ptr);
-    value();
-    if (this.wide) this.f.v128Store(); else this.f.f32Store();
-    return this;
-  }
-  /** Pushes constant number `k` (a parameter of the update). */
-  c(k: number): this { this.f.get(this.constants[k]); return this; }
-  get(l: number): this { this.f.get(l); return this; }
-  set(l: number): this { this.f.set(l); return this; }
-  tee(l: number): this { this.f.tee(l); return this; }
-  add(): this { if (this.wide) this.f.f32x4Add(); else this.f.f32Add(); return this; }
-  sub(): this { if (this.wide) this.f.f32x4Sub(); else this.f.f32Sub(); return this; }
-  mul(): this { if (this.wide) this.f.f32x4Mul(); else this.f.f32Mul(); return this; }
-  div(): this { if (this.wide) this.f.f32x4Div(); else this.f.f32Div(); return this; }
-  sqrt(): this { if (this.wide) this.f.f32x4Sqrt(); else this.f.f32Sqrt(); return this; }
-  /** Pops b, a; pushes `a < b ? b : a` (a JavaScript `if (b > a) a = b`). */
-  pmax(a: number, b: number): this {
-    if (this.wide) this.f.get(a).get(b).f32x4Pmax();
-    else this.f.get(b).get(a).get(b).get(a).f32Gt().select();
-    return this;
-  }
-}
-
-/** An update body: `ptrs` are the locals of the byte addresses (p, g, slots...), in that order. */
-type Body = (l: Lanes, ptrs: readonly number[]) => void;
-
-/**
- * Emits `update(n, ptr_0..ptr_{k-1}, c_0..c_{m-1})`: the body over n elements, four at a time,
- * then one at a time.
- */
-function emitUpdate(mb: ModuleBuilder, exportName: string, pointers: number, constants: number, body: Body): void {
-  const params: ValType[] = ['i32', ...new Array<ValType>(pointers).fill('i32'), ...new Array<ValType>(constants).fill('f32')];
-  const { code: f } = mb.func(params, [], exportName);
-  const ptrs = Array.from({ length: pointers }, (_, k) => 1 + k);
-  const scalarConsts = Array.from({ length: constants }, (_, k) => 1 + pointers + k);
-  const splats = scalarConsts.map((c) => {
-    const v = f.local('v128');
-    f.get(c).f32x4Splat().set(v);
-    return v;
-  });
-  // both ends are computed before the vector loop advances the pointers:
-  // p + 16·⌊n/4⌋ for the vectors, p + 4·n for everything
-  const vectorEnd = f.local('i32'), end = f.local('i32');
-  f.get(ptrs[0]).get(0).i32Const(-4).i32And().i32Const(2).i32Shl().i32Add().set(vectorEnd);
-  f.get(ptrs[0]).get(0).i32Const(2).i32Shl().i32Add().set(end);
-  const loop = (wide: boolean, consts: readonly number[], limit: number): void => {
-    const width = wide ? 16 : 4;
-    f.block().loop();
-    f.get(ptrs[0]).get(limit).i32GeU().brIf(1);
-    body(new Lanes(f, wide, consts), ptrs);
-    for (const p of ptrs) f.get(p).i32Const(width).i32Add().set(p);
-    f.br(0).end().end();
-  };
-  loop(true, splats, vectorEnd);
-  loop(false, scalarConsts, end);
+function num(a: Args, key: string): number {
+  return Number(a[key] ?? 0);
 }
 
 /** What the Adam body needs to know when it is generated. */
@@ -173,24 +89,6 @@ function sgdBody(s: SgdShape): Body {
     }
     l.store(p, () => l.get(pi).c(NEG_LR).get(d).mul().add());
   };
-}
-
-/** Arguments as the optimizer table resolves them (names as in ../optim). */
-type Args = Readonly<Record<string, number | boolean>>;
-
-function num(a: Args, key: string): number {
-  return Number(a[key] ?? 0);
-}
-
-interface Instance {
-  readonly exports: Record<string, (...xs: number[]) => void>;
-}
-
-/** The module's exports over `memory`, or null where the engine has no WebAssembly SIMD. */
-function instantiate(mb: ModuleBuilder, memory: WebAssembly.Memory): Instance['exports'] | null {
-  const bytes = mb.encode();
-  if (!WebAssembly.validate(bytes)) return null;
-  return (new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }) as unknown as Instance).exports;
 }
 
 function adamUpdate(memory: WebAssembly.Memory, decoupled: boolean, a: Args, slots: readonly Float32Array[], n: number): FastUpdate | null {
@@ -360,69 +258,5 @@ export function optimizerBackend(kernels: object, alloc: (floats: number) => Flo
   return {
     alloc,
     fastUpdate: (name, args, slots, n) => (memory === null ? null : wasmOptimizerUpdate(memory, name, args, slots, n)),
-  };
-}
-
-/**
- * Emits `sumsq(p, n) -> f64`: Σ p[i]² with each float widened to f64 (so each square is exact),
- * eight at a time into four f64x2 accumulators, then the tail in order; the partial sums are
- * combined as ((a0 + a1) + (a2 + a3)), low lane + high lane, + tail. A fixed order: the same
- * bits on every engine, within float64 rounding of the sequential sum.
- */
-function emitSumSquares(mb: ModuleBuilder): void {
-  const { code: f } = mb.func(['i32', 'i32'], ['f64'], 'sumsq');
-  const [p, n] = [0, 1];
-  const acc = [0, 1, 2, 3].map(() => f.local('v128'));
-  const x = f.local('v128'), vectorEnd = f.local('i32'), end = f.local('i32'), tail = f.local('f64'), y = f.local('f64');
-  f.get(p).get(n).i32Const(-8).i32And().i32Const(2).i32Shl().i32Add().set(vectorEnd);
-  f.get(p).get(n).i32Const(2).i32Shl().i32Add().set(end);
-  f.block().loop();
-  f.get(p).get(vectorEnd).i32GeU().brIf(1);
-  acc.forEach((a, k) => {
-    f.get(p).v128Load64Zero(8 * k).f64x2PromoteLowF32x4().tee(x).get(x).f64x2Mul().get(a).f64x2Add().set(a);
-  });
-  f.get(p).i32Const(32).i32Add().set(p).br(0).end().end();
-  f.block().loop();
-  f.get(p).get(end).i32GeU().brIf(1);
-  f.get(p).f32Load().f64PromoteF32().tee(y).get(y).f64Mul().get(tail).f64Add().set(tail);
-  f.get(p).i32Const(4).i32Add().set(p).br(0).end().end();
-  f.get(acc[0]).get(acc[1]).f64x2Add().get(acc[2]).get(acc[3]).f64x2Add().f64x2Add().tee(x);
-  f.f64x2ExtractLane(0).get(x).f64x2ExtractLane(1).f64Add().get(tail).f64Add();
-}
-
-/** Emits `scale(p, n, factor)`: p[i] *= factor in float32, four at a time, then the tail. */
-function emitScale(mb: ModuleBuilder): void {
-  emitUpdate(mb, 'scale', 1, 1, (l, [p]) => {
-    l.store(p, () => l.load(p).c(0).mul());
-  });
-}
-
-/**
- * The clipping loops over a kernel table's memory: WebAssembly SIMD sums of squares and scaling
- * for float32 arrays in the table's `memory`, the plain loops for anything else (float64 arrays,
- * arrays elsewhere, a table without a memory, an engine without SIMD). The sums add in a fixed
- * order of their own and the scaling multiplies by the factor rounded to float32, so results
- * differ from the plain loops' by float rounding only.
- */
-export function normKernels(kernels: object): ClipKernels {
-  const memory = 'memory' in kernels && kernels.memory instanceof WebAssembly.Memory ? kernels.memory : null;
-  if (memory === null) return PLAIN_CLIP_KERNELS;
-  const mb = new ModuleBuilder(memoryImportFor(memory));
-  emitSumSquares(mb);
-  emitScale(mb);
-  const fns = instantiate(mb, memory);
-  if (fns === null) return PLAIN_CLIP_KERNELS;
-  const sumsq = fns['sumsq'] as unknown as (p: number, n: number) => number;
-  const scale = fns['scale'];
-  const view = viewOf(memory, []);
-  const inMemory = (buf: FloatArray, offset: number, length: number): buf is Float32Array =>
-    buf instanceof Float32Array && view(buf) && offset >= 0 && length >= 0 && offset + length <= buf.length;
-  return {
-    sumSquares: (buf, offset, length) =>
-      inMemory(buf, offset, length) ? sumsq(buf.byteOffset + 4 * offset, length) : PLAIN_CLIP_KERNELS.sumSquares(buf, offset, length),
-    scale(buf, offset, length, factor) {
-      if (inMemory(buf, offset, length)) scale(length, buf.byteOffset + 4 * offset, factor);
-      else PLAIN_CLIP_KERNELS.scale(buf, offset, length, factor);
-    },
   };
 }
