@@ -56,8 +56,8 @@ export const PARALLEL_MACS = 1 << 19;
  */
 export const CHUNKS_PER_THREAD = 2;
 
-/** Fraction of a split product spent waiting for workers above which splitting backs off. */
-const WAIT_LIMIT = 0.5;
+/** Thousandths of a split product spent waiting for workers above which splitting backs off. */
+const WAIT_LIMIT = 500;
 /** Most products run unsplit after repeated long waits before splitting is tried again. */
 const MAX_BACKOFF = 63;
 

@@ -154,8 +154,9 @@ export interface ThreadPool {
    * Runs function `fn` over items `0 .. total` cut into `chunks` chunks of whole `unit`s (the
    * last may be partial): the calling thread and every awake worker claim chunks until none is
    * left, then this returns once all are computed. Which thread computes a chunk depends on
-   * timing; what a chunk computes does not. Throws if a chunk threw. Returns the fraction of
-   * the call the calling thread spent waiting for workers after its own chunks (0 to 1).
+   * timing; what a chunk computes does not. Throws if a chunk threw. Returns the part of the
+   * call the calling thread spent waiting for workers after its own chunks, in thousandths
+   * (an integer, so returning it allocates nothing).
    */
   run(fn: number, total: number, unit: number, chunks: number): number;
   /** Ends the workers; `ready()` is 0 afterwards and `run` computes on the calling thread. Idempotent. */
@@ -277,7 +278,7 @@ export function createThreadPool(o: ThreadPoolOptions): ThreadPool {
       }
       if (ctl[FAILED] !== 0) throw new Error('a job failed on a thread');
       const t2 = performance.now();
-      return t2 > t0 ? (t2 - t1) / (t2 - t0) : 0;
+      return t2 > t0 ? Math.round((1000 * (t2 - t1)) / (t2 - t0)) : 0;
     },
     dispose() {
       if (disposed) return;
