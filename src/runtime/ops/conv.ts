@@ -10,7 +10,7 @@ import { applyFused, fusedSavedSize, preActivationGrad } from './dense.js';
 import type { Conv2dAttrs, OpSpec } from './types.js';
 import { memoryRuns } from './runs.js';
 import type { MemoryRuns } from './runs.js';
-import { col2imAdd, convGeometry, im2col } from './unfold.js';
+import { col2imAdd, convGeometry as geometryOf, im2col } from './unfold.js';
 import type { ConvGeometry } from './unfold.js';
 
 export { convAxis } from './unfold.js';
@@ -117,6 +117,8 @@ function gatherGrad(
  */
 export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
   const runs = memoryRuns(k);
+  const wide = runs !== null;
+  const convGeometry = (a: Conv2dAttrs): ConvGeometry => geometryOf(a, wide);
   const outSize = (a: Conv2dAttrs): number => a.batch * a.outChannels * convGeometry(a).ohw;
   /** Scratch for the whole batch's pre-activation gradient: only activations other than relu and linear need it. */
   const fullSize = (a: Conv2dAttrs): number => (a.activation === 'linear' || a.activation === 'relu' ? 0 : outSize(a));

@@ -37,9 +37,9 @@ export interface ConvGeometry {
   /** Outputs of one sample's channel: outH·outW. */
   readonly ohw: number;
   /**
-   * Columns per output row in the unfolded matrix: the input width at stride 1 (rows are then
-   * shifted copies of the input, see `shiftedRows`; a `valid` convolution computes `width -
-   * outW` zero columns more per row), else `outW`.
+   * Columns per output row in the unfolded matrix: the input width for shifted runs (see
+   * `shiftedRows`; a `valid` convolution then computes `width - outW` zero columns more per
+   * row), else `outW`.
    */
   readonly pitch: number;
   /** Columns of one sample in the unfolded matrix: outH·pitch. */
@@ -58,24 +58,32 @@ const CHUNK_COLUMNS = 2048;
 
 /**
  * Derived sizes, memoized per attribute object: plans pass the same frozen attributes every
- * step, so a step allocates no geometry (a pure cache, keyed weakly; never observable).
+ * step, so a step allocates no geometry (a pure cache, keyed weakly; never observable). One
+ * cache per layout choice.
  */
-const geometries = new WeakMap<Conv2dAttrs, ConvGeometry>();
+const geometries = { wide: new WeakMap<Conv2dAttrs, ConvGeometry>(), tight: new WeakMap<Conv2dAttrs, ConvGeometry>() };
 
-/** The geometry of a convolution (memoized per attribute object). */
-export function convGeometry(a: Conv2dAttrs): ConvGeometry {
-  const known = geometries.get(a);
+/**
+ * The geometry of a convolution (memoized per attribute object). `wide`: unfold every stride-1
+ * convolution as shifted runs (`pitch` = input width), at the price of the extra zero columns
+ * of a `valid` one in every product: worth it where runs are cheap and products fast (the
+ * WebAssembly table), not on the TypeScript gemm (there a `valid` one keeps `pitch` = `outW`).
+ */
+export function convGeometry(a: Conv2dAttrs, wide: boolean): ConvGeometry {
+  const cache = wide ? geometries.wide : geometries.tight;
+  const known = cache.get(a);
   if (known) return known;
   const h = convAxis(a.height, a.kernelH, a.strideH, a.padding);
   const w = convAxis(a.width, a.kernelW, a.strideW, a.padding);
-  const pitch = a.strideH === 1 && a.strideW === 1 ? a.width : w.out;
+  const stride1 = a.strideH === 1 && a.strideW === 1;
+  const pitch = stride1 && (wide || w.out === a.width) ? a.width : w.out;
   const cols = h.out * pitch;
   const g: ConvGeometry = {
     oh: h.out, ow: w.out, pt: h.padBefore, pl: w.padBefore, pitch, cols,
     ckk: a.inChannels * a.kernelH * a.kernelW, ohw: h.out * w.out, xSize: a.inChannels * a.height * a.width,
     chunk: Math.max(1, Math.min(a.batch, Math.floor(CHUNK_COLUMNS / Math.max(cols, 1)))),
   };
-  geometries.set(a, g);
+  cache.set(a, g);
   return g;
 }
 
