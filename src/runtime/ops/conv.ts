@@ -125,10 +125,11 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
   const preSize = (a: Conv2dAttrs): number => fusedSavedSize(a.activation, outSize(a));
   /** Columns of the largest chunk. */
   const chunkCols = (a: Conv2dAttrs): number => convGeometry(a).chunk * convGeometry(a).cols;
-  const packSize = (a: Conv2dAttrs): number => {
-    const { ckk } = convGeometry(a);
-    const o = a.outChannels, n = chunkCols(a);
-    return Math.max(k.packSize(o, n, ckk), k.packSize(o, ckk, n), k.packSize(ckk, n, o));
+  /** Scratch a layout needs: forward's product or backward's gradients, then the packing space. */
+  const scratchOf = (a: Conv2dAttrs, g: ConvGeometry): number => {
+    const o = a.outChannels, n = g.chunk * g.cols;
+    const pack = Math.max(k.packSize(o, n, g.ckk), k.packSize(o, g.ckk, n), k.packSize(g.ckk, n, o));
+    return Math.max(o * n, fullSize(a) + (o + g.ckk) * n) + pack;
   };
   return {
     inputs: (a) => [
@@ -140,13 +141,9 @@ export function conv2dOp(k: Kernels): OpSpec<Conv2dAttrs> {
       const g = convGeometry(a);
       return [a.batch, a.outChannels, g.oh, g.ow];
     },
-    savedSize: (a) => preSize(a) + a.batch * convGeometry(a).ckk * convGeometry(a).cols,
-    scratchSize: (a) => {
-      const cols = chunkCols(a);
-      const forward = a.outChannels * cols;
-      const backward = fullSize(a) + (a.outChannels + convGeometry(a).ckk) * cols;
-      return Math.max(forward, backward) + packSize(a);
-    },
+    // Sizes cover both layouts: a plan is sized once and may run on either kind of table.
+    savedSize: (a) => preSize(a) + a.batch * geometryOf(a, true).ckk * Math.max(geometryOf(a, true).cols, geometryOf(a, false).cols),
+    scratchSize: (a) => Math.max(scratchOf(a, geometryOf(a, true)), scratchOf(a, geometryOf(a, false))),
     forward(a, [x, w, bias], y, ws) {
       const g = convGeometry(a);
       const o = a.outChannels;

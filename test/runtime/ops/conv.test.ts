@@ -158,6 +158,18 @@ describe('conv2d against a direct convolution', () => {
     );
   });
 
+  it('asks for the same saved and scratch sizes on every kernel table (a plan is sized once, then run on either)', () => {
+    fc.assert(
+      fc.property(convAttrs, (a) => {
+        for (const [, setup] of tables) {
+          const { ops } = setup();
+          expect([ops.conv2d.savedSize(a), ops.conv2d.scratchSize(a)]).toEqual([f32.conv2d.savedSize(a), f32.conv2d.scratchSize(a)]);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('gives a batch of six 28x28 samples (three chunks) the results of one sample at a time', () => {
     const ops = f64;
     const a: Conv2dAttrs = {
