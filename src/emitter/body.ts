@@ -9,6 +9,7 @@ import { CodeWriter, commentText, lit, type Flavor } from './code.js';
 import { arenaFloats, inputFeedsProduct, KERNELS_TYPE } from './arena.js';
 import { tanhHelper, usesTanh } from './dense.js';
 import { isOptimizerName, optimizerSlotNames } from '../runtime/optim/index.js';
+import { NORM_KERNEL_FLOATS } from '../runtime/wasm/norms.js';
 import {
   backwardLines, bindInputs, declareBackward, declarePhase, forwardLines, Names, setBatchLines,
 } from './steps.js';
@@ -24,9 +25,9 @@ export function optimizerArenaFloats(plan: Plan): number {
   return optimizerSlotNames(name, args).length * Math.ceil(plan.paramCount / 4) * 4;
 }
 
-/** Floats of the whole arena `build` takes from a table with `alloc`: the plan's storage and the optimizer's slots. */
+/** Floats of the whole arena `build` takes from a table with `alloc`: the plan's storage, the optimizer's slots and the norm loops' result cell. */
 function totalArenaFloats(plan: Plan): number {
-  return arenaFloats(plan) + optimizerArenaFloats(plan);
+  return arenaFloats(plan) + optimizerArenaFloats(plan) + NORM_KERNEL_FLOATS;
 }
 
 function declareStorage(w: CodeWriter, plan: Plan): void {
@@ -64,7 +65,7 @@ function declareStorage(w: CodeWriter, plan: Plan): void {
   }
   w.line(`// with an arena the optimizer's slots live in it too, and a WebAssembly table updates them in place`);
   w.line(`// sums of squares (gradient norms, clipping) and scaling: SIMD over a WebAssembly table's memory`);
-  w.line(`const NK = rt.normKernels(K);`);
+  w.line(`const NK = ARENA === null ? rt.PLAIN_CLIP_KERNELS : rt.normKernels(K, f32);`);
   w.line(`const opt = rt.createOptimizer(${lit(plan.optimizer.name)}, ${lit(plan.optimizer.args)}, ${plan.paramCount}, "float32", ARENA === null ? undefined : rt.optimizerBackend(K, f32));`);
   w.line(`let lr = ${lit(plan.optimizer.args['lr'] ?? 0.01)};`);
   plan.regularizers.forEach((r, i) => {

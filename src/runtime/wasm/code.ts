@@ -122,6 +122,7 @@ export class Code {
   f64x2ExtractLane(lane: number): this { return this.simd(0x21, lane); }
   /** Loads 8 bytes into the low half of a vector, the high half zero. */
   v128Load64Zero(offset = 0): this { return this.simd(0x5d, ...this.memarg(3, offset)); }
+  f64Store(offset = 0): this { return this.op(0x39, ...this.memarg(3, offset)); }
 
   // Appended for the dense epilogues (deterministic: no relaxed SIMD).
   v128And(): this { return this.simd(0x4e); }

@@ -23,7 +23,7 @@ import { emitUpdate, instantiate, memoryImportFor, viewOf, type Body } from './l
 import { ModuleBuilder } from './module.js';
 
 export { memoryImportFor } from './lanes.js';
-export { normKernels } from './norms.js';
+export { normKernels, NORM_KERNEL_FLOATS } from './norms.js';
 
 /** Arguments as the optimizer table resolves them (names as in ../optim). */
 type Args = Readonly<Record<string, number | boolean>>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clipByGlobalNorm, PLAIN_CLIP_KERNELS } from '../../../src/runtime/clip.js';
-import { normKernels } from '../../../src/runtime/wasm/norms.js';
+import { NORM_KERNEL_FLOATS, normKernels } from '../../../src/runtime/wasm/norms.js';
 import { RUNS } from '../arbitraries.js';
 
 /** A WebAssembly memory with a bump allocator of zero-filled, 16-byte-aligned views (as a kernel table's). */
@@ -30,7 +30,7 @@ describe('clipping loops in WebAssembly SIMD', () => {
 
   it('sums squares as the plain loop does, to float64 rounding, over any range', () => {
     const k = kernels();
-    const nk = normKernels(k);
+    const nk = normKernels(k, (n) => k.alloc(n));
     fc.assert(
       fc.property(segment, ({ data, offset, length }) => {
         const buf = k.alloc(data.length);
@@ -45,7 +45,7 @@ describe('clipping loops in WebAssembly SIMD', () => {
 
   it('scales any range by the factor rounded to float32, leaving the rest untouched', () => {
     const k = kernels();
-    const nk = normKernels(k);
+    const nk = normKernels(k, (n) => k.alloc(n));
     fc.assert(
       fc.property(segment, fc.double({ min: 0, max: 1, noNaN: true }), ({ data, offset, length }, factor) => {
         const buf = k.alloc(data.length);
@@ -59,18 +59,22 @@ describe('clipping loops in WebAssembly SIMD', () => {
   });
 
   it('runs the plain loops on arrays outside its memory and on float64 arrays', () => {
-    const nk = normKernels(kernels());
+    const k = kernels();
+    const nk = normKernels(k, (n) => k.alloc(n));
     const f64 = Float64Array.of(1, 2, 3), f32a = Float32Array.of(1, 2, 3);
     expect(nk.sumSquares(f64, 0, 3)).toBe(14);
     expect(nk.sumSquares(f32a, 1, 2)).toBe(13);
     nk.scale(f64, 0, 3, 0.1);
     expect(Array.from(f64)).toEqual([0.1, 0.2, 0.30000000000000004]);
-    expect(normKernels({})).toBe(PLAIN_CLIP_KERNELS);
+    // a table without a memory gets the plain loops, and still the same share of its allocator
+    let taken = 0;
+    expect(normKernels({}, (n) => new Float32Array((taken += n)))).toBe(PLAIN_CLIP_KERNELS);
+    expect(taken).toBe(NORM_KERNEL_FLOATS);
   });
 
   it('clips by the global norm as the plain loops do, to float32 rounding', () => {
     const k = kernels();
-    const nk = normKernels(k);
+    const nk = normKernels(k, (n) => k.alloc(n));
     const data = Array.from({ length: 37 }, (_, i) => Math.fround(Math.sin(i) * 3));
     const a = k.alloc(37), b = Float32Array.from(data);
     a.set(data);
