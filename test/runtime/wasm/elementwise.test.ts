@@ -1,5 +1,8 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { allocatedBytesPerStep } from '../../../bench/measure.js';
 import { DENSE_ACTIVATIONS, type DenseActivation } from '../../../src/runtime/kernels/types.js';
 import { ACTIVATION_SCALAR } from '../../../src/runtime/ops/activations.js';
 import { denseBackwardReference, denseForwardReference, elementwiseModuleBytes } from '../../../src/runtime/wasm/elementwise.js';
@@ -222,5 +225,19 @@ describe.skipIf(!wasmSimdSupported())('the WebAssembly dense epilogues', () => {
     expect(s[10]).toBe(1);
     const r = activate('relu', xs);
     expect(Array.from(r)).toEqual([0, 0, Infinity, 0, 0, Math.fround(1e-30), 0, 9.5, 0, 0, 100]);
+  });
+
+  it('allocates nothing per call', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const [y, b, s, dz] = [k.alloc(6 * 70), k.alloc(70), k.alloc(6 * 70), k.alloc(6 * 70)];
+    const call = (): void => {
+      for (const act of DENSE_ACTIVATIONS) {
+        k.denseForward!(act, 6, 70, y, 0, b, 0, s, 0, 0.1);
+        k.denseBackward!(act, 6, 70, dz, 0, act === 'leaky_relu' ? s : y, 0, b, 0, false, 0.1);
+      }
+    };
+    for (let i = 0; i < 200; i++) call();
+    expect(await allocatedBytesPerStep(call, 40, gc)).toBeLessThan(8);
   });
 });
