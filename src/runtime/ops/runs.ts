@@ -1,10 +1,11 @@
 /**
- * Contiguous float32 runs (copy, add into) as WebAssembly SIMD over the memory of a kernel table
- * that has one (the WebAssembly table), for the convolution's unfolding passes: a JavaScript
- * loop moves about one float per nanosecond, four-wide SIMD several times that. Sums are
- * single-precision additions, which round exactly as the JavaScript `a[i] += b[i]` on float32
- * arrays does (a double sum of two floats rounded to float is the correctly rounded float sum),
- * so both paths give the same bits.
+ * Float32 runs as WebAssembly SIMD over the memory of a kernel table that has one (the
+ * WebAssembly table), for the convolution's layout passes: a JavaScript loop moves about one
+ * float per nanosecond, four-wide SIMD several times that. The module is generated per op table
+ * (it imports that table's memory, shared or not). Copies, adds and the bias+relu write-out give
+ * the JavaScript loops' bits: a double sum of two floats rounded to float is the correctly
+ * rounded float sum. The relu gradient's bias sums are single-precision partial sums, so they
+ * round differently from the JavaScript path (within float32 tolerance; deterministic per table).
  */
 import type { Kernels } from '../kernels/types.js';
 import type { FloatArray } from '../tensor.js';
