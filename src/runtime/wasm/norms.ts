@@ -82,3 +82,38 @@ export function normKernels(kernels: object, alloc: (floats: number) => Float32A
     },
   };
 }
+
+/** Floats of kernel memory `layerSquaredSums` takes from `alloc` for `layers` sums (float64 cells, whole 16-byte groups). */
+export function layerSquaredSumsFloats(layers: number): number {
+  return 4 * Math.ceil((2 * layers) / 4);
+}
+
+/**
+ * The per-layer sums of squares of a plan's gradients in one call: `sums(out)` writes
+ * Σ grads[o..o+len)² of each `[o, len]` segment into `out[i]`, summed as `normKernels` sums.
+ * Nothing crosses between JavaScript and WebAssembly but integers (each sum lands in a float64
+ * cell of the memory and `out.set` copies them), so no float64 is ever boxed, optimized caller
+ * or not. Null where `grads` is not a view of a WebAssembly table's memory or the engine has no
+ * SIMD (then sum in JavaScript); `layerSquaredSumsFloats(segments.length)` floats are taken from
+ * `alloc` either way, so a plan's layout does not depend on the engine.
+ */
+export function layerSquaredSums(
+  kernels: object, alloc: (floats: number) => Float32Array, grads: Float32Array, segments: readonly (readonly number[])[],
+): ((out: Float64Array) => void) | null {
+  const cell = alloc(layerSquaredSumsFloats(segments.length));
+  const memory = 'memory' in kernels && kernels.memory instanceof WebAssembly.Memory ? kernels.memory : null;
+  if (memory === null || !viewOf(memory, [cell.buffer])(grads) || !viewOf(memory, [grads.buffer])(cell)) return null;
+  if (segments.some(([o, len]) => !(o >= 0 && len >= 0 && o + len <= grads.length))) throw new RangeError('layerSquaredSums: segment out of range');
+  const mb = new ModuleBuilder(memoryImportFor(memory));
+  emitSumSquares(mb);
+  const sumsq = instantiate(mb, memory)?.['sumsq'];
+  if (sumsq === undefined) return null;
+  const cells = new Float64Array(cell.buffer, cell.byteOffset, segments.length);
+  const at = Int32Array.from(segments, ([o]) => grads.byteOffset + 4 * (o ?? 0));
+  const lengths = Int32Array.from(segments, ([, len]) => len ?? 0);
+  const n = segments.length;
+  return (out) => {
+    for (let i = 0; i < n; i++) sumsq(at[i], lengths[i], cells.byteOffset + 8 * i);
+    out.set(cells);
+  };
+}

@@ -23,7 +23,7 @@ import { emitUpdate, instantiate, memoryImportFor, viewOf, type Body } from './l
 import { ModuleBuilder } from './module.js';
 
 export { memoryImportFor } from './lanes.js';
-export { normKernels, NORM_KERNEL_FLOATS } from './norms.js';
+export { normKernels, NORM_KERNEL_FLOATS, layerSquaredSums, layerSquaredSumsFloats } from './norms.js';
 
 /** Arguments as the optimizer table resolves them (names as in ../optim). */
 type Args = Readonly<Record<string, number | boolean>>;
@@ -127,8 +127,11 @@ function sgdUpdate(memory: WebAssembly.Memory, momentum: number, nesterov: boole
   const inMemory = viewOf(memory, slots.map((x) => x.buffer));
   return (p, g, lr, scalars) => {
     if (!inMemory(p) || !inMemory(g) || p.length !== n || g.length !== n) return false;
-    const fn = scalars[0] === 0 ? first : next;
-    fn(n, p.byteOffset, g.byteOffset, buf === undefined ? g.byteOffset : buf.byteOffset, -lr, momentum, wd);
+    // two call sites, each with one known target: V8 can then inline the call into WebAssembly
+    // (a call through a variable target boxes its float arguments, an allocation per step)
+    const b = buf === undefined ? g.byteOffset : buf.byteOffset;
+    if (scalars[0] === 0) first(n, p.byteOffset, g.byteOffset, b, -lr, momentum, wd);
+    else next(n, p.byteOffset, g.byteOffset, b, -lr, momentum, wd);
     scalars[0] += 1;
     return true;
   };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clipByGlobalNorm, PLAIN_CLIP_KERNELS } from '../../../src/runtime/clip.js';
-import { NORM_KERNEL_FLOATS, normKernels } from '../../../src/runtime/wasm/norms.js';
+import { layerSquaredSums, layerSquaredSumsFloats, NORM_KERNEL_FLOATS, normKernels } from '../../../src/runtime/wasm/norms.js';
 import { RUNS } from '../arbitraries.js';
 
 /** A WebAssembly memory with a bump allocator of zero-filled, 16-byte-aligned views (as a kernel table's). */
@@ -84,5 +84,34 @@ describe('clipping loops in WebAssembly SIMD', () => {
     a.forEach((x, i) => expect(Math.abs(x - b[i])).toBeLessThanOrEqual(2 ** -23 * Math.abs(b[i])));
     // the gap (10, 11) is not part of any segment and keeps its values
     expect([a[10], a[11]]).toEqual([data[10], data[11]]);
+  });
+
+  it('writes every layer\'s sum of squares in one call, as the plain loop sums to float64 rounding', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 1000 }), (lengths, seed) => {
+        const k = kernels();
+        const total = lengths.reduce((a, b) => a + b, 0);
+        const g = k.alloc(total + 1);
+        g.forEach((_, i) => (g[i] = Math.fround(Math.sin(seed + i) * 3)));
+        const segments = lengths.map((len, i) => [1 + lengths.slice(0, i).reduce((a, b) => a + b, 0), len] as const);
+        const sums = layerSquaredSums(k, (n) => k.alloc(n), g.subarray(0, total + 1), segments);
+        const out = new Float64Array(lengths.length);
+        sums?.(out);
+        segments.forEach(([o, len], i) => {
+          const want = PLAIN_CLIP_KERNELS.sumSquares(g, o, len);
+          expect(Math.abs(out[i] - want)).toBeLessThanOrEqual(want * 40 * 2 ** -53);
+        });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('has no layer sums for gradients outside its memory, and takes its cells from the allocator anyway', () => {
+    const k = kernels();
+    let taken = 0;
+    const alloc = (n: number) => ((taken += n), k.alloc(n));
+    expect(layerSquaredSums(k, alloc, new Float32Array(8), [[0, 8]])).toBeNull();
+    expect(taken).toBe(layerSquaredSumsFloats(1));
+    expect(layerSquaredSumsFloats(3)).toBe(8);
   });
 });
