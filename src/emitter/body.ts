@@ -9,7 +9,6 @@ import { CodeWriter, commentText, lit, type Flavor } from './code.js';
 import { arenaFloats, inputFeedsProduct, KERNELS_TYPE } from './arena.js';
 import { tanhHelper, usesTanh } from './dense.js';
 import { isOptimizerName, optimizerSlotNames } from '../runtime/optim/index.js';
-import { layerSquaredSumsFloats } from '../runtime/wasm/norms.js';
 import {
   backwardLines, bindInputs, declareBackward, declarePhase, forwardLines, Names, setBatchLines,
 } from './steps.js';
@@ -25,9 +24,9 @@ export function optimizerArenaFloats(plan: Plan): number {
   return optimizerSlotNames(name, args).length * Math.ceil(plan.paramCount / 4) * 4;
 }
 
-/** Floats of the whole arena `build` takes from a table with `alloc`: the plan's storage, the optimizer's slots and the layer sums' cells. */
+/** Floats of the whole arena `build` takes from a table with `alloc`: the plan's storage and the optimizer's slots. */
 function totalArenaFloats(plan: Plan): number {
-  return arenaFloats(plan) + optimizerArenaFloats(plan) + layerSquaredSumsFloats(plan.paramLayers.length);
+  return arenaFloats(plan) + optimizerArenaFloats(plan);
 }
 
 function declareStorage(w: CodeWriter, plan: Plan): void {
@@ -64,8 +63,6 @@ function declareStorage(w: CodeWriter, plan: Plan): void {
     w.line(`rt.initialize(${lit(p.init.name)}, ${lit(p.init.args)}, ${lit(p.shape)}, ${p.trainable ? 'P' : 'B'}, ${p.offset}, initRng);`);
   }
   w.line(`// with an arena the optimizer's slots live in it too, and a WebAssembly table updates them in place`);
-  w.line(`// the per-layer gradient sums of squares in one SIMD call on a WebAssembly table (null: the loops below)`);
-  w.line(`const LAYER_SUMS = ARENA === null ? null : rt.layerSquaredSums(K, f32, G, ${lit(plan.paramLayers.map((l) => [l.offset, l.length]))});`);
   w.line(`const opt = rt.createOptimizer(${lit(plan.optimizer.name)}, ${lit(plan.optimizer.args)}, ${plan.paramCount}, "float32", ARENA === null ? undefined : rt.optimizerBackend(K, f32));`);
   w.line(`let lr = ${lit(plan.optimizer.args['lr'] ?? 0.01)};`);
   plan.regularizers.forEach((r, i) => {
@@ -104,14 +101,10 @@ function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<type
   backwardLines(w, names, t.backward, ids, plan.params.filter((p) => p.trainable));
   w.line('let penalty = 0;');
   plan.regularizers.forEach((r, i) => w.line(`penalty += rt.regularize(${lit(r.name)}, REG_ARGS${i}, P, G, REG_SEGS${i});`));
-  w.open('if (LAYER_SUMS === null)');
-  plan.paramLayers.forEach((l, i) => {
-    w.line(`{ let s = 0; for (let i = ${l.offset}; i < ${l.offset + l.length}; i++) { const g = G[i]; s += g * g; } GN[${i}] = s; } // ${commentText(l.layer)}`);
-  });
-  w.close();
-  w.line('else LAYER_SUMS(GN);');
   w.line('let total = 0;');
-  w.line('for (let i = 0; i < GN.length; i++) total += GN[i];');
+  plan.paramLayers.forEach((l, i) => {
+    w.line(`{ let s = 0; for (let i = ${l.offset}; i < ${l.offset + l.length}; i++) { const g = G[i]; s += g * g; } GN[${i}] = s; total += s; } // ${commentText(l.layer)}`);
+  });
   if (plan.clip) w.line(`rt.clip(${lit(plan.clip.name)}, CLIP_ARGS, G, CLIP_SEGS);`);
   w.line('opt.step(P, G, lr);');
   w.line('RESULT.loss = dataLoss + penalty;');
