@@ -72,11 +72,14 @@ async function alloc(req: Extract<ChildRequest, { kind: 'alloc' }>): Promise<Chi
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return { kind: 'error', message: 'the allocation child needs node --expose-gc' };
   const rows: { label: string; bytes: number | null }[] = [];
-  // Warm-up and window lengths bounded in time, so the slow W4 step does not take minutes.
+  // Warm-up long enough for V8 to finish optimizing the step (a plan whose products run in
+  // WebAssembly has little JavaScript, which the JIT optimizes late: after 300 steps W1 on wasm
+  // still boxed a few numbers per step, after 3,000 none), bounded in time so the slow W4 step
+  // does not take minutes; window lengths bounded likewise.
   const measure = async (label: string, step: () => void): Promise<void> => {
     const t0 = performance.now();
     let warm = 0;
-    while (warm < 50 && (warm < 5 || performance.now() - t0 < 2000)) { step(); warm++; }
+    while (warm < 5 || (warm < 3000 && performance.now() - t0 < 4000)) { step(); warm++; }
     const perStep = (performance.now() - t0) / warm;
     const steps = Math.max(8, Math.min(req.steps, Math.ceil(1000 / perStep)));
     rows.push({ label, bytes: await allocatedBytesPerStep(step, steps, gc) });

@@ -8,26 +8,9 @@ import type { Plan } from '../planner/types.js';
 import { CodeWriter, commentText, lit, type Flavor } from './code.js';
 import { arenaFloats, inputFeedsProduct, KERNELS_TYPE } from './arena.js';
 import { tanhHelper, usesTanh } from './dense.js';
-import { isOptimizerName, optimizerSlotNames } from '../runtime/optim/index.js';
 import {
   backwardLines, bindInputs, declareBackward, declarePhase, forwardLines, Names, setBatchLines,
 } from './steps.js';
-
-/**
- * Floats of the arena the optimizer's slots take (each rounded as `f32` advances). They are
- * allocated after `arenaFloats(plan)`, so a table sized for that alone grows once, at the
- * arena's allocation, before any view of it exists.
- */
-export function optimizerArenaFloats(plan: Plan): number {
-  const { name, args } = plan.optimizer;
-  if (!isOptimizerName(name)) throw new Error(`plan: unknown optimizer ${name}`);
-  return optimizerSlotNames(name, args).length * Math.ceil(plan.paramCount / 4) * 4;
-}
-
-/** Floats of the whole arena `build` takes from a table with `alloc`: the plan's storage and the optimizer's slots. */
-function totalArenaFloats(plan: Plan): number {
-  return arenaFloats(plan) + optimizerArenaFloats(plan);
-}
 
 function declareStorage(w: CodeWriter, plan: Plan): void {
   const inputSize = plan.inputShape.reduce((a, b) => a * b, 1);
@@ -36,7 +19,7 @@ function declareStorage(w: CodeWriter, plan: Plan): void {
   w.line(`const ops = rt.createOps(K);`);
   w.line(`// float32 storage: with a table that allocates (WebAssembly), views of one arena in its memory, so`);
   w.line(`// every product runs in place; plain arrays otherwise. Offsets stay multiples of 4 floats (16 bytes).`);
-  w.line(`const ARENA${w.t('Float32Array | null')} = K.alloc !== undefined ? K.alloc(${totalArenaFloats(plan)}) : null;`);
+  w.line(`const ARENA${w.t('Float32Array | null')} = K.alloc !== undefined ? K.alloc(${arenaFloats(plan)}) : null;`);
   w.line(`let arenaTop = 0;`);
   w.open(`function f32(size${w.t('number')})${w.t('Float32Array')}`);
   w.line('if (ARENA === null) return new Float32Array(size);');
@@ -162,7 +145,7 @@ export function emitBuild(plan: Plan, flavor: Flavor): string {
   // views are declared once the steps have named them
   for (const d of bodyNames.viewDecls) w.line(d);
   for (const l of body.text().trimEnd().split('\n')) w.line(l);
-  w.line(`if (ARENA !== null && arenaTop !== ${totalArenaFloats(plan)}) throw new Error("plan: arena layout mismatch");`);
+  w.line(`if (ARENA !== null && arenaTop !== ${arenaFloats(plan)}) throw new Error("plan: arena layout mismatch");`);
   if (usesTanh(plan.train.forward) || usesTanh(plan.eval.forward)) tanhHelper(w);
   w.line(`let curN = -1;`);
   w.line(`let lastN = 0;`);
@@ -174,7 +157,7 @@ export function emitBuild(plan: Plan, flavor: Flavor): string {
   setBatchLines(w, evalIds);
   w.close();
   w.open(`function checkBatch(x${w.t('Float32Array')}, y${w.t('Float32Array | null')}, n${w.t('number')}, withTarget${w.t('boolean')})${w.t('void')}`);
-  w.line('if (ARENA !== null && ARENA.length === 0) throw new Error("plan: the kernel memory grew after this plan was built and its buffers are detached; give every plan its own kernels, created with arenaFloats of at least " + ' + totalArenaFloats(plan) + ');');
+  w.line('if (ARENA !== null && ARENA.length === 0) throw new Error("plan: the kernel memory grew after this plan was built and its buffers are detached; give every plan its own kernels, created with arenaFloats of at least " + ' + arenaFloats(plan) + ');');
   w.line(`if (!(Number.isInteger(n) && n >= 1 && n <= ${plan.capacity})) throw new RangeError("batch size " + n + " is outside 1.." + ${plan.capacity});`);
   w.line(`if (x.length < n * ${inputSize}) throw new RangeError("x holds " + x.length + " values, expected " + n * ${inputSize});`);
   w.line(`if (withTarget && (y === null || y.length < n * ${plan.targetSize})) throw new RangeError("y holds too few values for " + n + " samples");`);

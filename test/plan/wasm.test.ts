@@ -68,12 +68,16 @@ describe.skipIf(!wasmSimdSupported())('a training plan on the WebAssembly SIMD k
     );
   });
 
-  it('runs every matrix product in place: all operands are views of the kernel memory', () => {
+  it('runs every matrix product in place: all operands are views of the kernel memory, sized so it never grows', () => {
     fc.assert(
       fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 4 }), (text, seed, n) => {
         const { model, train } = compileText(text);
         const { kernels, calls } = spied(text, 4);
+        const memory = (kernels as WasmKernels).memory;
+        const before = memory.buffer.byteLength;
         const plan = createTrainingPlan(model, train, { batchCapacity: 4, seed, kernels });
+        // the arena (optimizer slots included) fits the memory createPlanKernels made
+        expect(memory.buffer.byteLength).toBe(before);
         const { x, y } = batchFor(lower(model, train, { batchCapacity: n }), n, seed);
         plan.trainStep(x as Float32Array, y as Float32Array, n);
         plan.evaluate(x as Float32Array, y as Float32Array, n);
@@ -93,6 +97,15 @@ describe.skipIf(!wasmSimdSupported())('a training plan on the WebAssembly SIMD k
     // two layers forward; backward: two weight gradients and one input gradient
     expect(calls.length).toBe(5);
     expect(calls.every((c) => c.inMemory)).toBe(true);
+  });
+
+  it('sizes the kernel memory for the optimizer slots too (adam on 100k parameters: 800 KB of slots)', () => {
+    const text = 'model M {\n  input [400]\n  dense(250)\n}\ntrain M {\n  data: csv("unused.csv", label: "y")\n  loss: mse\n  optimizer: adam(amsgrad: true)\n}\n';
+    const { model, train } = compileText(text);
+    const kernels = createPlanKernels('wasm', compilePlan(model, train, { batchCapacity: 2 })) as WasmKernels;
+    const before = kernels.memory.buffer.byteLength;
+    createTrainingPlan(model, train, { batchCapacity: 2, seed: 1, kernels });
+    expect(kernels.memory.buffer.byteLength).toBe(before);
   });
 
   it('repeats a seed bit for bit over several steps', () => {
