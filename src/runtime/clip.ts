@@ -36,12 +36,11 @@ export interface ClipKernels {
 }
 
 /** The plain loops: sums in index order, products in float64 rounded once. */
-export const PLAIN_CLIP_KERNELS: ClipKernels = {
-  sumSquares,
-  scale(buf, offset, length, factor) {
-    for (let i = offset, end = offset + length; i < end; i++) buf[i] *= factor;
-  },
-};
+export const PLAIN_CLIP_KERNELS: ClipKernels = { sumSquares, scale: scaleInPlace };
+
+function scaleInPlace(buf: FloatArray, offset: number, length: number, factor: number): void {
+  for (let i = offset, end = offset + length; i < end; i++) buf[i] *= factor;
+}
 
 /** Clamps every element into [-v, v]. */
 export function clipByValue(grads: FloatArray, v: number): void {
@@ -63,6 +62,19 @@ export function clipByValue(grads: FloatArray, v: number): void {
 export function clipByGlobalNorm(
   grads: FloatArray, maxNorm: number, segments?: readonly FlatSegment[], k: ClipKernels = PLAIN_CLIP_KERNELS,
 ): number {
+  const total = new Float64Array(1);
+  clipGlobalNorm(grads, maxNorm, segments, k, total);
+  return total[0]!;
+}
+
+/**
+ * `clipByGlobalNorm` returning nothing (the total norm into `out[0]` when given): what a
+ * training step runs, since a fresh double returned from, or passed to, a call V8 does not
+ * inline is boxed, 16 bytes per step.
+ */
+function clipGlobalNorm(
+  grads: FloatArray, maxNorm: number, segments: readonly FlatSegment[] | undefined, k: ClipKernels, out: Float64Array | null,
+): void {
   let ss = 0;
   if (segments === undefined) {
     const n = Math.sqrt(k.sumSquares(grads, 0, grads.length));
@@ -74,12 +86,15 @@ export function clipByGlobalNorm(
     }
   }
   const total = Math.sqrt(ss);
+  if (out !== null) out[0] = total;
   const coef = maxNorm / (total + 1e-6);
   if (coef < 1) {
-    if (segments === undefined) k.scale(grads, 0, grads.length, coef);
+    if (k === PLAIN_CLIP_KERNELS) {
+      if (segments === undefined) scaleInPlace(grads, 0, grads.length, coef);
+      else for (const s of segments) scaleInPlace(grads, s.offset, s.length, coef);
+    } else if (segments === undefined) k.scale(grads, 0, grads.length, coef);
     else for (const s of segments) k.scale(grads, s.offset, s.length, coef);
   }
-  return total;
 }
 
 /**
@@ -116,7 +131,7 @@ export interface ClipSpec<A> {
 /** The clip table. */
 export const CLIPPERS: { readonly [N in ClipName]: ClipSpec<ClipArgs[N]> } = {
   value: { defaults: { v: null }, apply: (a, g) => clipByValue(g, a.v) },
-  norm: { defaults: { m: null }, apply: (a, g, segments, k) => void clipByGlobalNorm(g, a.m, segments, k) },
+  norm: { defaults: { m: null }, apply: (a, g, segments, k) => clipGlobalNorm(g, a.m, segments, k, null) },
   param_norm: { defaults: { m: null }, apply: (a, g, segments, k) => clipByParamNorm(g, a.m, segments, k) },
 };
 
