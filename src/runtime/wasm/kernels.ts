@@ -56,7 +56,7 @@ export const PARALLEL_MACS = 1 << 19;
  */
 export const CHUNKS_PER_THREAD = 2;
 
-/** Thousandths of a split product spent waiting for workers above which splitting backs off. */
+/** `pool.run`'s answer (1000: a worker stalled the product for over a millisecond) above which splitting backs off. */
 const WAIT_LIMIT = 500;
 /** Most products run unsplit after repeated long waits before splitting is tried again. */
 const MAX_BACKOFF = 63;
@@ -161,7 +161,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   }
   const parallelMacs = options.parallelMacs ?? PARALLEL_MACS;
   const chunksPerThread = Math.max(1, Math.floor(options.chunksPerThread ?? CHUNKS_PER_THREAD));
-  // Back-off: after a product in which the calling thread waited for a worker most of the time
+  // Back-off: after a product in which the calling thread waited over a millisecond for a worker
   // (a worker descheduled mid-chunk: the cores are busy with other programs), the next `skip`
   // products run on the calling thread alone, doubling up to MAX_BACKOFF while it recurs.
   // Results are the same either way; only the time changes.

@@ -154,9 +154,9 @@ export interface ThreadPool {
    * Runs function `fn` over items `0 .. total` cut into `chunks` chunks of whole `unit`s (the
    * last may be partial): the calling thread and every awake worker claim chunks until none is
    * left, then this returns once all are computed. Which thread computes a chunk depends on
-   * timing; what a chunk computes does not. Throws if a chunk threw. Returns the part of the
-   * call the calling thread spent waiting for workers after its own chunks, in thousandths
-   * (an integer, so returning it allocates nothing).
+   * timing; what a chunk computes does not. Throws if a chunk threw. Returns 1000 when the
+   * calling thread, after its own chunks, waited more than a millisecond for a worker (one
+   * descheduled mid-chunk), else 0: an integer, so returning it allocates nothing.
    */
   run(fn: number, total: number, unit: number, chunks: number): number;
   /** Ends the workers; `ready()` is 0 afterwards and `run` computes on the calling thread. Idempotent. */
@@ -207,6 +207,8 @@ export function createThreadPool(o: ThreadPoolOptions): ThreadPool {
     if (f.signature.length > MAX_ARGS || /[^if]/.test(f.signature)) throw new Error(`thread function ${f.name}: bad signature '${f.signature}'`);
   }
   const spin = o.spin ?? 20000;
+  /** A wait this long (ms), or this many polls where blocking is not allowed, is a stalled worker. */
+  const STALL_MS = 1, STALL_POLLS = 2_000_000;
   const ctl = new Int32Array(o.memory.buffer, o.control, controlBytes(o.workers) / 4);
   ctl.fill(0);
   const args = ctl.subarray(ARGS, ARGS + MAX_ARGS);
@@ -267,18 +269,21 @@ export function createThreadPool(o: ThreadPoolOptions): ThreadPool {
         Atomics.store(ctl, SEQ, seq);
         Atomics.notify(ctl, SEQ);
       }
-      const t0 = performance.now();
       claim(fn, total, unit, chunks);
-      const t1 = performance.now();
+      // No clock here: Node's performance.now builds an hrtime array per call and a double held
+      // across these calls is boxed (together ~200 bytes of garbage per W1 step). A wait that
+      // outlasts STALL_MS (a timed-out Atomics.wait; where the thread cannot block, STALL_POLLS
+      // polls) means a worker was descheduled mid-chunk.
+      let stalled = false;
       let done = Atomics.load(ctl, COMPLETED);
       for (let n = 0; done < chunks && n < spin; n++) done = Atomics.load(ctl, COMPLETED);
-      while (done < chunks) {
-        if (blocking) Atomics.wait(ctl, COMPLETED, done);
-        done = Atomics.load(ctl, COMPLETED);
+      for (let polls = 0; done < chunks; done = Atomics.load(ctl, COMPLETED)) {
+        if (blocking) {
+          if (Atomics.wait(ctl, COMPLETED, done, STALL_MS) === 'timed-out') stalled = true;
+        } else if (++polls > STALL_POLLS) stalled = true;
       }
       if (ctl[FAILED] !== 0) throw new Error('a job failed on a thread');
-      const t2 = performance.now();
-      return t2 > t0 ? Math.round((1000 * (t2 - t1)) / (t2 - t0)) : 0;
+      return stalled ? 1000 : 0;
     },
     dispose() {
       if (disposed) return;
