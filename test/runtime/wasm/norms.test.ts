@@ -3,20 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { clipByGlobalNorm, PLAIN_CLIP_KERNELS } from '../../../src/runtime/clip.js';
 import { layerSquaredSums, layerSquaredSumsFloats, NORM_KERNEL_FLOATS, normKernels } from '../../../src/runtime/wasm/norms.js';
 import { RUNS } from '../arbitraries.js';
+import { testArena, type Arena } from './arena.js';
 
-/** A WebAssembly memory with a bump allocator of zero-filled, 16-byte-aligned views (as a kernel table's). */
-function kernels(): { readonly memory: WebAssembly.Memory; alloc(floats: number): Float32Array } {
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  let top = 0;
-  return {
-    memory,
-    alloc(floats) {
-      const v = new Float32Array(memory.buffer, top, floats);
-      top += 16 * Math.ceil(floats / 4);
-      return v;
-    },
-  };
-}
+const kernels = (): Arena => testArena(1);
 
 const f32 = (range: number) => fc.double({ min: -range, max: range, noNaN: true }).map(Math.fround);
 

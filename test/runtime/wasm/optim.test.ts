@@ -6,25 +6,9 @@ import { memoryImportFor, optimizerBackend, wasmOptimizerUpdate } from '../../..
 import { createTrainingPlan } from '../../../src/plan/index.js';
 import { closeness, compileText } from '../../plan/helpers.js';
 import { RUNS } from '../arbitraries.js';
+import { testArena, type Arena } from './arena.js';
 
-/** A WebAssembly memory and a bump allocator of zero-filled, 16-byte-aligned views of it (as a kernel table's). */
-interface Arena {
-  readonly memory: WebAssembly.Memory;
-  alloc(floats: number): Float32Array;
-}
-
-function kernels(): Arena {
-  const memory = new WebAssembly.Memory({ initial: 4 });
-  let top = 0;
-  return {
-    memory,
-    alloc(floats) {
-      const v = new Float32Array(memory.buffer, top, floats);
-      top += 16 * Math.ceil(floats / 4);
-      return v;
-    },
-  };
-}
+const kernels = (): Arena => testArena(4);
 
 /** Every vectorized configuration: name and arguments (lr is passed per step). */
 const CONFIGS: readonly [OptimizerName, Record<string, number | boolean>][] = [
