@@ -14,32 +14,9 @@ export interface FlatSegment {
 
 /** L2 norm of `buf[offset .. offset + length)`, accumulated in float64. */
 export function l2Norm(buf: FloatArray, offset = 0, length = buf.length - offset): number {
-  return Math.sqrt(sumSquares(buf, offset, length));
-}
-
-/** Σ buf[i]² over `[offset, offset + length)`, accumulated in float64 in index order. */
-export function sumSquares(buf: FloatArray, offset: number, length: number): number {
   let ss = 0;
   for (let i = offset, end = offset + length; i < end; i++) ss += buf[i] * buf[i];
-  return ss;
-}
-
-/**
- * The vector loops clipping runs on: the plain ones here, or faster ones over a kernel memory
- * (`normKernels` of the WebAssembly table, which sums in another order and scales in float32).
- */
-export interface ClipKernels {
-  /** Σ buf[i]² over `[offset, offset + length)`, in float64. */
-  sumSquares(buf: FloatArray, offset: number, length: number): number;
-  /** `buf[i] *= factor` over `[offset, offset + length)`. */
-  scale(buf: FloatArray, offset: number, length: number, factor: number): void;
-}
-
-/** The plain loops: sums in index order, products in float64 rounded once. */
-export const PLAIN_CLIP_KERNELS: ClipKernels = { sumSquares, scale: scaleInPlace };
-
-function scaleInPlace(buf: FloatArray, offset: number, length: number, factor: number): void {
-  for (let i = offset, end = offset + length; i < end; i++) buf[i] *= factor;
+  return Math.sqrt(ss);
 }
 
 /** Clamps every element into [-v, v]. */
@@ -56,14 +33,11 @@ export function clipByValue(grads: FloatArray, v: number): void {
  * L2 norm of the per-tensor norms (= the L2 norm of all elements); coef = max_norm /
  * (total + 1e-6), and the gradients are multiplied by coef only when coef < 1.
  * @param segments the tensors taking part; all of `grads` when omitted
- * @param k the loops to run the sums and the scaling on
  * @returns the total norm before clipping
  */
-export function clipByGlobalNorm(
-  grads: FloatArray, maxNorm: number, segments?: readonly FlatSegment[], k: ClipKernels = PLAIN_CLIP_KERNELS,
-): number {
+export function clipByGlobalNorm(grads: FloatArray, maxNorm: number, segments?: readonly FlatSegment[]): number {
   const total = new Float64Array(1);
-  clipGlobalNorm(grads, maxNorm, segments, k, total);
+  clipGlobalNorm(grads, maxNorm, segments, total);
   return total[0]!;
 }
 
@@ -72,16 +46,14 @@ export function clipByGlobalNorm(
  * training step runs, since a fresh double returned from, or passed to, a call V8 does not
  * inline is boxed, 16 bytes per step.
  */
-function clipGlobalNorm(
-  grads: FloatArray, maxNorm: number, segments: readonly FlatSegment[] | undefined, k: ClipKernels, out: Float64Array | null,
-): void {
+function clipGlobalNorm(grads: FloatArray, maxNorm: number, segments: readonly FlatSegment[] | undefined, out: Float64Array | null): void {
   let ss = 0;
   if (segments === undefined) {
-    const n = Math.sqrt(k.sumSquares(grads, 0, grads.length));
+    const n = l2Norm(grads);
     ss = n * n;
   } else {
     for (const s of segments) {
-      const n = Math.sqrt(k.sumSquares(grads, s.offset, s.length));
+      const n = l2Norm(grads, s.offset, s.length);
       ss += n * n;
     }
   }
@@ -89,11 +61,11 @@ function clipGlobalNorm(
   if (out !== null) out[0] = total;
   const coef = maxNorm / (total + 1e-6);
   if (coef < 1) {
-    if (k === PLAIN_CLIP_KERNELS) {
-      if (segments === undefined) scaleInPlace(grads, 0, grads.length, coef);
-      else for (const s of segments) scaleInPlace(grads, s.offset, s.length, coef);
-    } else if (segments === undefined) k.scale(grads, 0, grads.length, coef);
-    else for (const s of segments) k.scale(grads, s.offset, s.length, coef);
+    if (segments === undefined) {
+      for (let i = 0, n = grads.length; i < n; i++) grads[i] *= coef;
+    } else {
+      for (const s of segments) for (let i = s.offset, end = s.offset + s.length; i < end; i++) grads[i] *= coef;
+    }
   }
 }
 
@@ -101,11 +73,9 @@ function clipGlobalNorm(
  * Keras `clipnorm` / tf.clip_by_norm per tensor: g ← g · m / max(‖g‖, m) for each segment on its
  * own (skipped when ‖g‖ ≤ m, where the factor is exactly 1).
  */
-export function clipByParamNorm(
-  grads: FloatArray, maxNorm: number, segments: readonly FlatSegment[], k: ClipKernels = PLAIN_CLIP_KERNELS,
-): void {
+export function clipByParamNorm(grads: FloatArray, maxNorm: number, segments: readonly FlatSegment[]): void {
   for (const s of segments) {
-    const norm = Math.sqrt(k.sumSquares(grads, s.offset, s.length));
+    const norm = l2Norm(grads, s.offset, s.length);
     if (norm > maxNorm) {
       for (let i = s.offset, end = s.offset + s.length; i < end; i++) grads[i] = (grads[i] * maxNorm) / norm;
     }
@@ -125,23 +95,20 @@ export type ClipName = keyof ClipArgs;
 /** One clip rule: its defaults (`null` = required) and its in-place application. */
 export interface ClipSpec<A> {
   readonly defaults: { readonly [K in keyof A]: A[K] | null };
-  apply(args: A, grads: FloatArray, segments: readonly FlatSegment[], k: ClipKernels): void;
+  apply(args: A, grads: FloatArray, segments: readonly FlatSegment[]): void;
 }
 
 /** The clip table. */
 export const CLIPPERS: { readonly [N in ClipName]: ClipSpec<ClipArgs[N]> } = {
   value: { defaults: { v: null }, apply: (a, g) => clipByValue(g, a.v) },
-  norm: { defaults: { m: null }, apply: (a, g, segments, k) => clipGlobalNorm(g, a.m, segments, k, null) },
-  param_norm: { defaults: { m: null }, apply: (a, g, segments, k) => clipByParamNorm(g, a.m, segments, k) },
+  norm: { defaults: { m: null }, apply: (a, g, segments) => clipGlobalNorm(g, a.m, segments, null) },
+  param_norm: { defaults: { m: null }, apply: (a, g, segments) => clipByParamNorm(g, a.m, segments) },
 };
 
 /**
  * Applies clip rule `name(args)` to the gradients of `segments` (value clipping touches the whole
  * buffer). Returns nothing: the caller measures norms it wants to report before calling.
- * @param k the loops the norm rules run on (default the plain ones)
  */
-export function clip<N extends ClipName>(
-  name: N, args: ClipArgs[N], grads: FloatArray, segments: readonly FlatSegment[], k: ClipKernels = PLAIN_CLIP_KERNELS,
-): void {
-  (CLIPPERS[name] as ClipSpec<ClipArgs[N]>).apply(args, grads, segments, k);
+export function clip<N extends ClipName>(name: N, args: ClipArgs[N], grads: FloatArray, segments: readonly FlatSegment[]): void {
+  (CLIPPERS[name] as ClipSpec<ClipArgs[N]>).apply(args, grads, segments);
 }

@@ -11,4 +11,4 @@ export * from './regularize.js';
 export * from './schedule.js';
 export { encodeSafetensors, decodeSafetensors, assertTensorsMatch, tensorDifferences } from '../io/safetensors.js';
 export * from './wasm/index.js';
-export { optimizerBackend, wasmOptimizerUpdate, memoryImportFor, normKernels, NORM_KERNEL_FLOATS, layerSquaredSums, layerSquaredSumsFloats } from './wasm/optim.js';
+export { optimizerBackend, wasmOptimizerUpdate, memoryImportFor } from './wasm/optim.js';

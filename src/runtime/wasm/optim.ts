@@ -15,15 +15,13 @@
  * nesterov (momentum, Nesterov, weight decay), adagrad, adadelta, rmsprop (momentum, centered)
  * and nadam. Adamax runs the reference update on the same storage (its max of |g| + ε would need
  * NaN-exact max and abs), and so does everything where the engine has no WebAssembly SIMD.
- *
- * `normKernels` (norms.ts) gives the clipping loops (sums of squares, scaling) the same treatment.
+
  */
 import type { FastUpdate, OptimizerBackend } from '../optim/types.js';
 import { emitUpdate, instantiate, memoryImportFor, viewOf, type Body } from './lanes.js';
 import { ModuleBuilder } from './module.js';
 
 export { memoryImportFor } from './lanes.js';
-export { normKernels, NORM_KERNEL_FLOATS, layerSquaredSums, layerSquaredSumsFloats } from './norms.js';
 
 /** Arguments as the optimizer table resolves them (names as in ../optim). */
 type Args = Readonly<Record<string, number | boolean>>;
