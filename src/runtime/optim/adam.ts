@@ -13,6 +13,7 @@
  *        1.13's default single-tensor path used Π·μ_t·μ_{t+1} in the last term, a bug fixed in
  *        pytorch/pytorch#92699.
  */
+import type { FloatArray } from '../tensor.js';
 import type { OptimizerSpec } from './types.js';
 
 /** Arguments of `adam(...)` and `adamw(...)`. */
@@ -38,6 +39,26 @@ export interface NadamArgs extends AdamaxArgs {
   readonly momentum_decay: number;
 }
 
+/**
+ * The common Adam update (no weight decay, no amsgrad) as its own loop: the general loop's
+ * per-element tests cost as much as the arithmetic (10 against 5.3 ns per parameter, float32).
+ * Same operations in the same order, so the same numbers (torch, too, adds no decay term when
+ * weight_decay is 0).
+ */
+function plainAdam(
+  p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
+  beta1: number, beta2: number, eps: number, stepSize: number, bc2Sqrt: number,
+): void {
+  const omb1 = 1 - beta1, omb2 = 1 - beta2, negStep = -stepSize;
+  for (let i = 0, n = p.length; i < n; i++) {
+    const gi = g[i];
+    m[i] = m[i] * beta1 + omb1 * gi;
+    v[i] = v[i] * beta2 + omb2 * gi * gi;
+    const denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
+    p[i] += negStep * (m[i] / denom);
+  }
+}
+
 function adamLike(decoupled: boolean, weightDecay: number): OptimizerSpec<AdamArgs> {
   return {
     defaults: { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, weight_decay: weightDecay },
@@ -52,6 +73,10 @@ function adamLike(decoupled: boolean, weightDecay: number): OptimizerSpec<AdamAr
       const stepSize = lr / (1 - Math.pow(beta1, t));
       const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
       const [m, v] = slots;
+      if (!decoupled && !amsgrad && coupled === 0) {
+        plainAdam(p, g, m, v, beta1, beta2, eps, stepSize, bc2Sqrt);
+        return;
+      }
       const vmax = amsgrad ? slots[2] : v;
       for (let i = 0, n = p.length; i < n; i++) {
         if (decoupled) p[i] *= shrink;
