@@ -58,6 +58,7 @@ export class Code {
   tee(i: number): this { return this.op(0x22, ...unsignedLeb128(i)); }
 
   // Memory (byte addresses; `offset` is the static offset added to the address operand).
+  i32Load(offset = 0): this { return this.op(0x28, ...this.memarg(2, offset)); }
   f32Load(offset = 0): this { return this.op(0x2a, ...this.memarg(2, offset)); }
   f32Store(offset = 0): this { return this.op(0x38, ...this.memarg(2, offset)); }
   memorySize(): this { return this.op(0x3f, 0x00); }

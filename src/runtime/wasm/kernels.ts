@@ -15,8 +15,9 @@ import type { GemmShape } from './gemm.js';
 import { wasmElementwise } from './elementwise.js';
 import { ModuleBuilder } from './module.js';
 import type { MemoryImport } from './module.js';
-import { controlBytes, createThreadPool, defaultSpawn, sharedMemorySupported } from './threads.js';
-import type { Spawn, ThreadPool } from './threads.js';
+import type { ThreadJobs, UpdateArgs } from './lanes.js';
+import { controlBytes, createThreadPool, defaultSpawn, MAX_ARGS, sharedMemorySupported } from './threads.js';
+import type { Spawn, ThreadFunction, ThreadPool } from './threads.js';
 
 /** Options of `createWasmKernels`. */
 export interface WasmKernelOptions {
@@ -80,6 +81,12 @@ export interface WasmKernels extends Kernels {
   readyThreads(): number;
   /** Ends the worker threads (products then run on the calling thread). Idempotent. */
   dispose(): void;
+  /**
+   * Elementwise jobs on the same threads (optimizer updates), when the table has workers. The
+   * workers start at the first product or `readyThreads()` call, with every job registered by
+   * then.
+   */
+  readonly jobs?: ThreadJobs;
 }
 
 type GemmFn = (
@@ -132,9 +139,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const spawn = options.spawn ?? defaultSpawn();
   const workers = (options.threads ?? 1) > 1 && spawn !== undefined && sharedMemorySupported() ? Math.floor(options.threads! - 1) : 0;
   const scratch = roundUp(gemmScratchBytes(shape), 16);
-  // Layout: the workers' control block, one pack scratch per thread, then the arena.
+  // Layout: the workers' control block, the elementwise jobs' argument block, one pack scratch
+  // per thread, then the arena.
   const control = 0;
-  const scratchAt = (t: number): number => roundUp(controlBytes(workers), 16) + t * scratch;
+  const jobArgsAt = roundUp(controlBytes(workers), 16);
+  const scratchAt = (t: number): number => jobArgsAt + 4 * MAX_ARGS + t * scratch;
   const arenaStart = scratchAt(workers + 1);
   const arenaBytes = 4 * (options.arenaFloats ?? 4 * 1024 * 1024);
   const pages = Math.ceil((arenaStart + arenaBytes) / PAGE);
@@ -148,17 +157,28 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     return { memory, gemm: x.gemm as GemmFn, part: x.gemmPart as PartFn };
   };
   const main = engine(new WebAssembly.Memory(workers > 0 ? { initial: pages, maximum: memoryImport.maxPages!, shared: true } : { initial: pages }));
+  // The pool starts at the first product that splits (or `readyThreads()`), so that jobs
+  // registered before (the optimizer's update, when the plan is built) are in every worker.
+  // The calling thread's share reads the job's arguments from the control block.
   let pool: ThreadPool | null = null;
-  if (workers > 0) {
-    // The calling thread's share reads the job's arguments from the control block (set below).
-    let x: Int32Array<ArrayBufferLike> = new Int32Array(0);
-    const local = (lo: number, hi: number): void => main.part(lo, hi, scratchAt(0), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12]);
-    pool = createThreadPool({
-      memory: main.memory, modules: [module], functions: [{ module: 0, name: 'gemmPart', signature: 'i'.repeat(13) }], local: [local],
-      workers, control, scratch: (w) => scratchAt(w + 1), spawn: spawn!, ...(options.spin !== undefined ? { spin: options.spin } : {}),
-    });
-    x = pool.args;
-  }
+  let started = workers === 0;
+  let x: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  const modules: WebAssembly.Module[] = [module];
+  const functions: ThreadFunction[] = [{ module: 0, name: 'gemmPart', signature: 'i'.repeat(13) }];
+  const locals: ((lo: number, hi: number) => void)[] = [
+    (lo, hi) => main.part(lo, hi, scratchAt(0), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12]),
+  ];
+  const start = (): ThreadPool | null => {
+    if (!started) {
+      started = true;
+      pool = createThreadPool({
+        memory: main.memory, modules, functions, local: locals,
+        workers, control, scratch: (w) => scratchAt(w + 1), spawn: spawn!, ...(options.spin !== undefined ? { spin: options.spin } : {}),
+      });
+      x = pool.args;
+    }
+    return pool;
+  };
   const parallelMacs = options.parallelMacs ?? PARALLEL_MACS;
   const chunksPerThread = Math.max(1, Math.floor(options.chunksPerThread ?? CHUNKS_PER_THREAD));
   // Back-off: after a product in which the calling thread waited over a millisecond for a worker
@@ -178,15 +198,28 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
   // Byte strides of A (element (i, p) at i·rsA + p·csA) and B ((p, j) at p·rsB + j·csB), computed
   // inline rather than returned as a tuple so the zero-copy path allocates nothing.
+  /** Threads besides the caller's to split a job across now: 0 while backing off. */
+  const helpers = (): number => {
+    const others = start()?.ready() ?? 0;
+    if (others > 0 && skip > 0) {
+      skip--;
+      return 0;
+    }
+    return others;
+  };
+  /** Runs job `fn` (its arguments written) on the caller and `others` workers; backs off after a stall. */
+  const split = (fn: number, total: number, unit: number, others: number): void => {
+    const chunks = Math.min(Math.ceil(total / unit), chunksPerThread * (others + 1));
+    const waited = pool!.run(fn, total, unit, chunks);
+    if (waited > WAIT_LIMIT) skip = backoff = Math.min(MAX_BACKOFF, 2 * backoff + 1);
+    else backoff = 0;
+  };
+
   const run = (e: Engine, kind: Kind, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void => {
     const rsA = kind === 'TN' ? 4 : 4 * k, csA = kind === 'TN' ? 4 * m : 4;
     const rsB = kind === 'NT' ? 4 : 4 * n, csB = kind === 'NT' ? 4 * k : 4;
     const add = accumulate ? 1 : 0;
-    let others = pool !== null && e === main && m * n * k >= parallelMacs ? pool.ready() : 0;
-    if (others > 0 && skip > 0) {
-      skip--;
-      others = 0;
-    }
+    const others = workers > 0 && e === main && m * n * k >= parallelMacs ? helpers() : 0;
     if (others === 0) {
       e.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, add, scratchAt(0), scratchAt(0) + packB, scratchAt(0) + tile);
       return;
@@ -196,15 +229,36 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     // chunk packs all of A), else rows. A few chunks per thread, so a thread that starts late
     // (another process has its core) leaves its share to the others.
     const byCols = m <= n;
-    const unit = byCols ? shape.nr : shape.mr;
-    const total = byCols ? n : m;
-    const chunks = Math.min(Math.ceil(total / unit), chunksPerThread * (others + 1));
-    const x = pool!.args;
     x[0] = byCols ? 1 : 0; x[1] = m; x[2] = n; x[3] = k; x[4] = a; x[5] = rsA; x[6] = csA;
     x[7] = b; x[8] = rsB; x[9] = csB; x[10] = c; x[11] = 4 * n; x[12] = add;
-    const waited = pool!.run(0, total, unit, chunks);
-    if (waited > WAIT_LIMIT) skip = backoff = Math.min(MAX_BACKOFF, 2 * backoff + 1);
-    else backoff = 0;
+    split(0, byCols ? n : m, byCols ? shape.nr : shape.mr, others);
+  };
+
+  const jobArgs: UpdateArgs = {
+    address: jobArgsAt,
+    i32: new Int32Array(main.memory.buffer, jobArgsAt, MAX_ARGS),
+    f32: new Float32Array(main.memory.buffer, jobArgsAt, MAX_ARGS),
+  };
+  const jobs: ThreadJobs | undefined = workers === 0 ? undefined : {
+    args: jobArgs,
+    add(mod, name, local) {
+      if (started) return null;
+      let at = modules.indexOf(mod);
+      if (at < 0) at = modules.push(mod) - 1;
+      functions.push({ module: at, name, signature: 'i' });
+      locals.push((lo, hi) => local(lo, hi, scratchAt(0), jobArgsAt));
+      return functions.length - 1;
+    },
+    ready: () => start()?.ready() ?? 0,
+    run(job, total, unit) {
+      const others = total > 0 ? helpers() : 0;
+      if (others === 0) {
+        locals[job](0, total);
+        return;
+      }
+      x[0] = jobArgsAt;
+      split(job, total, unit, others);
+    },
   };
 
   const make = (fallback: Gemm, kind: Kind): Gemm =>
@@ -248,8 +302,12 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     memory: main.memory,
     shape,
     threads: workers + 1,
-    readyThreads: () => 1 + (pool?.ready() ?? 0),
-    dispose: () => pool?.dispose(),
+    readyThreads: () => 1 + (start()?.ready() ?? 0),
+    dispose: () => {
+      started = true;
+      pool?.dispose();
+    },
+    ...(jobs ? { jobs } : {}),
     alloc(floats: number): Float32Array {
       const at = top;
       top = roundUp(at + 4 * floats, 16);

@@ -77,6 +77,36 @@ export function emitUpdate(mb: ModuleBuilder, exportName: string, pointers: numb
   const { code: f } = mb.func(params, [], exportName);
   const ptrs = Array.from({ length: pointers }, (_, k) => 1 + k);
   const scalarConsts = Array.from({ length: constants }, (_, k) => 1 + pointers + k);
+  emitLoops(f, 0, ptrs, scalarConsts, body);
+}
+
+/**
+ * Emits `part(lo, hi, scratch, args)`, the same update over elements `lo .. hi` with its
+ * arguments in memory instead: at byte `args`, the `pointers` byte addresses (i32) then the
+ * `constants` (f32), as {@link UpdateArgs} writes them. This is the form a thread pool runs
+ * (every parameter an integer, so calling it never boxes a float); a split at any element gives
+ * the same numbers as one call, since an element's result never depends on its position.
+ */
+export function emitPart(mb: ModuleBuilder, exportName: string, pointers: number, constants: number, body: Body): void {
+  const { code: f } = mb.func(['i32', 'i32', 'i32', 'i32'], [], exportName);
+  const [lo, hi, , args] = [0, 1, 2, 3];
+  const n = f.local('i32');
+  f.get(hi).get(lo).i32Sub().set(n);
+  const ptrs = Array.from({ length: pointers }, (_, k) => {
+    const p = f.local('i32');
+    f.get(args).i32Load(4 * k).get(lo).i32Const(2).i32Shl().i32Add().set(p);
+    return p;
+  });
+  const scalarConsts = Array.from({ length: constants }, (_, k) => {
+    const c = f.local('f32');
+    f.get(args).f32Load(4 * (pointers + k)).set(c);
+    return c;
+  });
+  emitLoops(f, n, ptrs, scalarConsts, body);
+}
+
+/** The body over the `n` (local) elements at `ptrs`: f32x4 lanes, then a scalar tail. */
+function emitLoops(f: Code, n: number, ptrs: readonly number[], scalarConsts: readonly number[], body: Body): void {
   const splats = scalarConsts.map((c) => {
     const v = f.local('v128');
     f.get(c).f32x4Splat().set(v);
@@ -85,8 +115,8 @@ export function emitUpdate(mb: ModuleBuilder, exportName: string, pointers: numb
   // both ends are computed before the vector loop advances the pointers:
   // p + 16·⌊n/4⌋ for the vectors, p + 4·n for everything
   const vectorEnd = f.local('i32'), end = f.local('i32');
-  f.get(ptrs[0]).get(0).i32Const(-4).i32And().i32Const(2).i32Shl().i32Add().set(vectorEnd);
-  f.get(ptrs[0]).get(0).i32Const(2).i32Shl().i32Add().set(end);
+  f.get(ptrs[0]).get(n).i32Const(-4).i32And().i32Const(2).i32Shl().i32Add().set(vectorEnd);
+  f.get(ptrs[0]).get(n).i32Const(2).i32Shl().i32Add().set(end);
   const loop = (wide: boolean, consts: readonly number[], limit: number): void => {
     const width = wide ? 16 : 4;
     f.block().loop();
@@ -99,13 +129,46 @@ export function emitUpdate(mb: ModuleBuilder, exportName: string, pointers: numb
   loop(false, scalarConsts, end);
 }
 
+/**
+ * Elementwise jobs on a kernel table's worker threads (the WebAssembly table has them when it
+ * runs on more than one thread): a module's `part` export ({@link emitPart}) registered once,
+ * then run over a range split between the calling thread and the workers.
+ */
+export interface ThreadJobs {
+  /**
+   * Registers `module`'s export `name` (compiled for the table's memory); `local` is the same
+   * export of the caller's own instance. Returns the job's number, or null once the workers have
+   * started (they load their modules when they start): the caller then runs `local` itself.
+   */
+  add(module: WebAssembly.Module, name: string, local: (lo: number, hi: number, scratch: number, args: number) => void): number | null;
+  /** Workers ready now (0: a job would run on the calling thread alone). */
+  ready(): number;
+  /** The argument block jobs read (in the shared memory): write it, then `run`. */
+  readonly args: UpdateArgs;
+  /** Runs job `job` over elements `0 .. total` in whole `unit`s on every ready thread; returns when all are done. */
+  run(job: number, total: number, unit: number): void;
+}
+
+/** An argument block in memory: byte address, and i32 and f32 views of its words. */
+export interface UpdateArgs {
+  readonly address: number;
+  readonly i32: Int32Array;
+  readonly f32: Float32Array;
+}
+
 interface Instance {
   readonly exports: Record<string, (...xs: number[]) => void>;
 }
 
 /** The module's exports over `memory`, or null where the engine has no WebAssembly SIMD. */
 export function instantiate(mb: ModuleBuilder, memory: WebAssembly.Memory): Instance['exports'] | null {
+  return compile(mb, memory)?.exports ?? null;
+}
+
+/** The compiled module and its exports over `memory`, or null where the engine has no WebAssembly SIMD. */
+export function compile(mb: ModuleBuilder, memory: WebAssembly.Memory): { module: WebAssembly.Module; exports: Instance['exports'] } | null {
   const bytes = mb.encode();
   if (!WebAssembly.validate(bytes)) return null;
-  return (new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }) as unknown as Instance).exports;
+  const module = new WebAssembly.Module(bytes);
+  return { module, exports: (new WebAssembly.Instance(module, { env: { memory } }) as unknown as Instance).exports };
 }

@@ -18,7 +18,7 @@
 
  */
 import type { FastUpdate, OptimizerBackend } from '../optim/types.js';
-import { emitUpdate, instantiate, memoryImportFor, viewOf, type Body } from './lanes.js';
+import { compile, emitPart, emitUpdate, memoryImportFor, viewOf, type Body, type ThreadJobs } from './lanes.js';
 import { ModuleBuilder } from './module.js';
 
 export { memoryImportFor } from './lanes.js';
@@ -28,6 +28,48 @@ type Args = Readonly<Record<string, number | boolean>>;
 
 function num(a: Args, key: string): number {
   return Number(a[key] ?? 0);
+}
+
+/**
+ * Elements from which an update is split across the kernel table's threads: about 50 µs of Adam
+ * on one thread, well above a job's cost of waking the workers.
+ */
+export const PARALLEL_ELEMENTS = 1 << 16;
+
+type Fn = (...xs: number[]) => void;
+
+/** A generated update: its exports, and the thread jobs of their `part` forms where the table has threads. */
+interface Update {
+  /** `name(n, pointers..., constants...)` for each body. */
+  readonly fns: Readonly<Record<string, Fn>>;
+  /** The table's jobs, null where it has no threads (or they had started before this update was made). */
+  readonly jobs: ThreadJobs | null;
+  /** The job number of each body's part. */
+  readonly job: Readonly<Record<string, number>>;
+}
+
+/**
+ * Generates and instantiates the bodies as `update`-style exports over `memory` and, where the
+ * table has threads, their `part` forms registered as jobs. Null where the engine has no SIMD.
+ */
+function buildUpdate(
+  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, pointers: number, constants: number, bodies: Readonly<Record<string, Body>>,
+): Update | null {
+  const mb = new ModuleBuilder(memoryImportFor(memory));
+  for (const [name, body] of Object.entries(bodies)) {
+    emitUpdate(mb, name, pointers, constants, body);
+    if (jobs) emitPart(mb, `${name}Part`, pointers, constants, body);
+  }
+  const c = compile(mb, memory);
+  if (c === null) return null;
+  const job: Record<string, number> = {};
+  let usable = jobs ?? null;
+  for (const name of jobs ? Object.keys(bodies) : []) {
+    const j = jobs!.add(c.module, `${name}Part`, c.exports[`${name}Part`]);
+    if (j === null) usable = null;
+    else job[name] = j;
+  }
+  return { fns: c.exports, jobs: usable, job };
 }
 
 /** What the Adam body needs to know when it is generated. */
@@ -89,13 +131,14 @@ function sgdBody(s: SgdShape): Body {
   };
 }
 
-function adamUpdate(memory: WebAssembly.Memory, decoupled: boolean, a: Args, slots: readonly Float32Array[], n: number): FastUpdate | null {
+function adamUpdate(
+  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, decoupled: boolean, a: Args, slots: readonly Float32Array[], n: number,
+): FastUpdate | null {
   const amsgrad = a['amsgrad'] === true;
   const wd = num(a, 'weight_decay');
-  const mb = new ModuleBuilder(memoryImportFor(memory));
-  emitUpdate(mb, 'update', 5, 9, adamBody({ decoupled, coupled: !decoupled && wd !== 0, amsgrad }));
-  const fn = instantiate(mb, memory)?.['update'];
-  if (fn === undefined) return null;
+  const u = buildUpdate(memory, jobs, 5, 9, { update: adamBody({ decoupled, coupled: !decoupled && wd !== 0, amsgrad }) });
+  if (u === null) return null;
+  const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
   const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps');
   const [m, v] = slots;
   const vmax = amsgrad ? slots[2] : v;
@@ -106,20 +149,28 @@ function adamUpdate(memory: WebAssembly.Memory, decoupled: boolean, a: Args, slo
     const shrink = decoupled ? 1 - lr * wd : 1;
     const stepSize = lr / (1 - Math.pow(beta1, t));
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-    fn(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, vmax.byteOffset,
-      shrink, beta1, 1 - beta1, beta2, 1 - beta2, wd, bc2Sqrt, eps, -stepSize);
+    if (split !== null) {
+      const { i32, f32 } = split.args;
+      i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = m.byteOffset; i32[3] = v.byteOffset; i32[4] = vmax.byteOffset;
+      f32[5] = shrink; f32[6] = beta1; f32[7] = 1 - beta1; f32[8] = beta2; f32[9] = 1 - beta2;
+      f32[10] = wd; f32[11] = bc2Sqrt; f32[12] = eps; f32[13] = -stepSize;
+      split.run(job, n, 4);
+    } else {
+      fn(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, vmax.byteOffset,
+        shrink, beta1, 1 - beta1, beta2, 1 - beta2, wd, bc2Sqrt, eps, -stepSize);
+    }
     return true;
   };
 }
 
-function sgdUpdate(memory: WebAssembly.Memory, momentum: number, nesterov: boolean, wd: number, slots: readonly Float32Array[], n: number): FastUpdate | null {
-  const mb = new ModuleBuilder(memoryImportFor(memory));
+function sgdUpdate(
+  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, momentum: number, nesterov: boolean, wd: number, slots: readonly Float32Array[], n: number,
+): FastUpdate | null {
   const shape = { momentum: momentum !== 0, nesterov, decay: wd !== 0 };
-  emitUpdate(mb, 'first', 3, 3, sgdBody({ ...shape, first: true }));
-  emitUpdate(mb, 'next', 3, 3, sgdBody({ ...shape, first: false }));
-  const fns = instantiate(mb, memory);
-  if (fns === null) return null;
-  const { first, next } = fns;
+  const u = buildUpdate(memory, jobs, 3, 3, { first: sgdBody({ ...shape, first: true }), next: sgdBody({ ...shape, first: false }) });
+  if (u === null) return null;
+  const { first, next } = u.fns;
+  const firstJob = u.job['first'], nextJob = u.job['next'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
   // without momentum there is no buffer: point it at the gradients, which the body never reads then
   const buf = slots[0];
   const inMemory = viewOf(memory, slots.map((x) => x.buffer));
@@ -128,7 +179,12 @@ function sgdUpdate(memory: WebAssembly.Memory, momentum: number, nesterov: boole
     // two call sites, each with one known target: V8 can then inline the call into WebAssembly
     // (a call through a variable target boxes its float arguments, an allocation per step)
     const b = buf === undefined ? g.byteOffset : buf.byteOffset;
-    if (scalars[0] === 0) first(n, p.byteOffset, g.byteOffset, b, -lr, momentum, wd);
+    if (split !== null) {
+      const { i32, f32 } = split.args;
+      i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = b;
+      f32[3] = -lr; f32[4] = momentum; f32[5] = wd;
+      split.run(scalars[0] === 0 ? firstJob : nextJob, n, 4);
+    } else if (scalars[0] === 0) first(n, p.byteOffset, g.byteOffset, b, -lr, momentum, wd);
     else next(n, p.byteOffset, g.byteOffset, b, -lr, momentum, wd);
     scalars[0] += 1;
     return true;
@@ -173,19 +229,25 @@ function adaptiveBody(kind: 'adagrad' | 'adadelta' | 'rmsprop', momentum: boolea
 }
 
 function adaptiveUpdate(
-  memory: WebAssembly.Memory, kind: 'adagrad' | 'adadelta' | 'rmsprop', a: Args, slots: readonly Float32Array[], n: number,
+  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, kind: 'adagrad' | 'adadelta' | 'rmsprop', a: Args, slots: readonly Float32Array[], n: number,
 ): FastUpdate | null {
   const momentum = num(a, 'momentum'), centered = a['centered'] === true;
-  const mb = new ModuleBuilder(memoryImportFor(memory));
-  emitUpdate(mb, 'update', 5, 5, adaptiveBody(kind, momentum > 0, centered));
-  const fn = instantiate(mb, memory)?.['update'];
-  if (fn === undefined) return null;
+  const u = buildUpdate(memory, jobs, 5, 5, { update: adaptiveBody(kind, momentum > 0, centered) });
+  if (u === null) return null;
+  const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
   const eps = num(a, 'eps'), rho = num(a, 'rho');
   const [s0, s1 = s0, s2 = s0] = slots;
   const inMemory = viewOf(memory, [s0.buffer]);
   return (p, g, lr, scalars) => {
     if (!inMemory(p) || !inMemory(g) || p.length !== n || g.length !== n) return false;
-    fn(n, p.byteOffset, g.byteOffset, s0.byteOffset, s1.byteOffset, s2.byteOffset, -lr, eps, rho, 1 - rho, momentum);
+    if (split !== null) {
+      const { i32, f32 } = split.args;
+      i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = s0.byteOffset; i32[3] = s1.byteOffset; i32[4] = s2.byteOffset;
+      f32[5] = -lr; f32[6] = eps; f32[7] = rho; f32[8] = 1 - rho; f32[9] = momentum;
+      split.run(job, n, 4);
+    } else {
+      fn(n, p.byteOffset, g.byteOffset, s0.byteOffset, s1.byteOffset, s2.byteOffset, -lr, eps, rho, 1 - rho, momentum);
+    }
     scalars[0] += 1;
     return true;
   };
@@ -204,11 +266,10 @@ const nadamBody: Body = (l, [p, g, m, v]) => {
   l.store(p, () => l.get(pi).c(N_AVG).get(mi).get(denom).div().mul().add());
 };
 
-function nadamUpdate(memory: WebAssembly.Memory, a: Args, slots: readonly Float32Array[], n: number): FastUpdate | null {
-  const mb = new ModuleBuilder(memoryImportFor(memory));
-  emitUpdate(mb, 'update', 4, 8, nadamBody);
-  const fn = instantiate(mb, memory)?.['update'];
-  if (fn === undefined) return null;
+function nadamUpdate(memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, a: Args, slots: readonly Float32Array[], n: number): FastUpdate | null {
+  const u = buildUpdate(memory, jobs, 4, 8, { update: nadamBody });
+  if (u === null) return null;
+  const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
   const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps'), psi = num(a, 'momentum_decay');
   const [m, v] = slots;
   const inMemory = viewOf(memory, [m.buffer]);
@@ -222,7 +283,14 @@ function nadamUpdate(memory: WebAssembly.Memory, a: Args, slots: readonly Float3
     const muProductNext = muProduct * muNext;
     const gradCoef = (-lr * (1 - mu)) / (1 - muProduct);
     const avgCoef = (-lr * muNext) / (1 - muProductNext);
-    fn(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, beta1, 1 - beta1, beta2, 1 - beta2, bc2, eps, gradCoef, avgCoef);
+    if (split !== null) {
+      const { i32, f32 } = split.args;
+      i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = m.byteOffset; i32[3] = v.byteOffset;
+      f32[4] = beta1; f32[5] = 1 - beta1; f32[6] = beta2; f32[7] = 1 - beta2; f32[8] = bc2; f32[9] = eps; f32[10] = gradCoef; f32[11] = avgCoef;
+      split.run(job, n, 4);
+    } else {
+      fn(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, beta1, 1 - beta1, beta2, 1 - beta2, bc2, eps, gradCoef, avgCoef);
+    }
     return true;
   };
 }
@@ -230,21 +298,23 @@ function nadamUpdate(memory: WebAssembly.Memory, a: Args, slots: readonly Float3
 /**
  * The WebAssembly update of optimizer `name(args)` over `slots` (views of `memory`, in the
  * optimizer's slot order) for `n` parameters, or null when `name` has none (or the engine no SIMD).
+ * With `jobs` (a threaded kernel table's, before its workers start), updates of at least
+ * `PARALLEL_ELEMENTS` parameters are split across the threads, with the same numbers.
  */
 export function wasmOptimizerUpdate(
-  memory: WebAssembly.Memory, name: string, args: Args, slots: readonly Float32Array[], n: number,
+  memory: WebAssembly.Memory, name: string, args: Args, slots: readonly Float32Array[], n: number, jobs?: ThreadJobs,
 ): FastUpdate | null {
   const inMemory = viewOf(memory, []);
   if (slots.some((s) => !inMemory(s) || s.length !== n)) return null;
   switch (name) {
-    case 'adam': return adamUpdate(memory, false, args, slots, n);
-    case 'adamw': return adamUpdate(memory, true, args, slots, n);
-    case 'gd': return sgdUpdate(memory, 0, false, 0, slots, n);
-    case 'sgd': return sgdUpdate(memory, num(args, 'momentum'), args['nesterov'] === true, num(args, 'weight_decay'), slots, n);
-    case 'momentum': return sgdUpdate(memory, num(args, 'beta'), false, 0, slots, n);
-    case 'nesterov': return sgdUpdate(memory, num(args, 'beta'), true, 0, slots, n);
-    case 'adagrad': case 'adadelta': case 'rmsprop': return adaptiveUpdate(memory, name, args, slots, n);
-    case 'nadam': return nadamUpdate(memory, args, slots, n);
+    case 'adam': return adamUpdate(memory, jobs, false, args, slots, n);
+    case 'adamw': return adamUpdate(memory, jobs, true, args, slots, n);
+    case 'gd': return sgdUpdate(memory, jobs, 0, false, 0, slots, n);
+    case 'sgd': return sgdUpdate(memory, jobs, num(args, 'momentum'), args['nesterov'] === true, num(args, 'weight_decay'), slots, n);
+    case 'momentum': return sgdUpdate(memory, jobs, num(args, 'beta'), false, 0, slots, n);
+    case 'nesterov': return sgdUpdate(memory, jobs, num(args, 'beta'), true, 0, slots, n);
+    case 'adagrad': case 'adadelta': case 'rmsprop': return adaptiveUpdate(memory, jobs, name, args, slots, n);
+    case 'nadam': return nadamUpdate(memory, jobs, args, slots, n);
     default: return null;
   }
 }
@@ -256,8 +326,9 @@ export function wasmOptimizerUpdate(
  */
 export function optimizerBackend(kernels: object, alloc: (floats: number) => Float32Array): OptimizerBackend {
   const memory = 'memory' in kernels && kernels.memory instanceof WebAssembly.Memory ? kernels.memory : null;
+  const jobs = 'jobs' in kernels && kernels.jobs !== undefined ? (kernels.jobs as ThreadJobs) : undefined;
   return {
     alloc,
-    fastUpdate: (name, args, slots, n) => (memory === null ? null : wasmOptimizerUpdate(memory, name, args, slots, n)),
+    fastUpdate: (name, args, slots, n) => (memory === null ? null : wasmOptimizerUpdate(memory, name, args, slots, n, jobs)),
   };
 }
