@@ -63,7 +63,10 @@ function stageInput(w: CodeWriter, plan: Plan): void {
   if (!inputFeedsProduct(plan)) return;
   const inputSize = plan.inputShape.reduce((a, b) => a * b, 1);
   w.open('if (XIN !== null)');
-  w.line(`for (let i = 0, m = n * ${inputSize}; i < m; i++) XIN[i] = x[i];`);
+  // a whole array is one block copy (a W1 batch: ~10 µs against ~65 element by element)
+  w.line(`const m = n * ${inputSize};`);
+  w.line('if (x.length === m) XIN.set(x);');
+  w.line('else for (let i = 0; i < m; i++) XIN[i] = x[i];');
   w.line('x = XIN;');
   w.close();
 }
