@@ -30,8 +30,12 @@ const TINY_DEPTH = 16;
  */
 const THIN_NT = 24;
 
+/**
+ * `x` rounded up to a multiple of `to`, in small-integer arithmetic: until V8 has (re)optimized
+ * `gemm`, a double such as `x / to` is a heap number, 16 bytes allocated per call.
+ */
 function roundUp(x: number, to: number): number {
-  return Math.ceil(x / to) * to;
+  return x + ((to - (x % to)) % to);
 }
 
 /** Elements of packing space for an `m×n×k` product. */
