@@ -27,15 +27,16 @@ function scatterOut(
 ): void {
   const { cols, ohw, pitch, ow } = g;
   const ld = n * cols;
-  const rows = pitch === ow ? 1 : g.oh;
-  const run = pitch === ow ? ohw : ow;
+  const flat = pitch === ow;
+  const rows = flat ? 1 : g.oh;
+  const run = flat ? ohw : ow;
   for (let c = 0; c < o; c++) {
     const bc = bias === null ? 0 : bias[c];
     for (let s = 0; s < n; s++) {
       let src = c * ld + s * cols;
       let dst = ((b0 + s) * o + c) * ohw;
       if (relu && fast !== null) {
-        fast.biasRelu(y, dst, t, src, rows, run, rows === 1 ? run : pitch, rows === 1 ? run : ow, bc);
+        fast.biasRelu(y, dst, t, src, rows, run, flat ? run : pitch, flat ? run : ow, bc);
         continue;
       }
       for (let r = 0; r < rows; r++, src += pitch, dst += ow) {
@@ -64,8 +65,9 @@ function gatherGrad(
 ): void {
   const { cols, ohw, pitch, ow } = g;
   const ld = n * cols;
-  const rows = pitch === ow ? 1 : g.oh;
-  const run = pitch === ow ? ohw : ow;
+  const flat = pitch === ow;
+  const rows = flat ? 1 : g.oh;
+  const run = flat ? ohw : ow;
   const run4 = run - (run % 4);
   for (let c = 0; c < o; c++) {
     // four partial sums: one running sum would wait on each add's latency
@@ -74,7 +76,8 @@ function gatherGrad(
       let src = ((b0 + s) * o + c) * ohw;
       let dst = dzo + c * ld + s * cols;
       if (relu && fast !== null) {
-        s0 += fast.reluGrad(dz, dst, gz, y, src, rows, run, rows === 1 ? run : ow, rows === 1 ? run : pitch);
+        // a single output row of a wide layout still needs its zero columns up to the pitch
+        s0 += fast.reluGrad(dz, dst, gz, y, src, rows, run, flat ? run : ow, flat ? run : pitch);
         continue;
       }
       for (let r = 0; r < rows; r++, src += ow, dst += pitch) {

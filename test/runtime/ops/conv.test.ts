@@ -158,6 +158,44 @@ describe('conv2d against a direct convolution', () => {
     );
   });
 
+  // The unfolding without padding (its three-column kernels fused when adding back), down to
+  // windows as wide as the input (one output column) and a batch over several chunks.
+  const unpadded = fc
+    .record({
+      kernelW: fc.constantFrom(3, 3, 1, 2, 4), kernelH: fc.integer({ min: 1, max: 4 }),
+      extraW: fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 20, max: 30 })), extraH: fc.integer({ min: 0, max: 12 }),
+      batch: fc.integer({ min: 1, max: 4 }), inChannels: fc.integer({ min: 1, max: 3 }), outChannels: fc.integer({ min: 1, max: 4 }),
+      bias: fc.boolean(), activation: fc.constantFrom<'relu' | 'linear'>('relu', 'linear'),
+    })
+    .map(({ extraW, extraH, ...r }): Conv2dAttrs => ({
+      ...r, width: r.kernelW + extraW, height: r.kernelH + extraH, strideH: 1, strideW: 1, padding: 'valid', alpha: 0,
+    }))
+    .chain((a) =>
+      fc
+        .tuple(
+          grid(a.batch * a.inChannels * a.height * a.width),
+          grid(a.outChannels * a.inChannels * a.kernelH * a.kernelW),
+          grid(a.outChannels),
+          grid(a.batch * a.outChannels * (a.height - a.kernelH + 1) * (a.width - a.kernelW + 1)),
+        )
+        .map(([x, w, b, gy]) => ({ a, x, w, b, gy })),
+    );
+
+  it.each(tables)('valid stride-1 convolutions match on %s, windows as wide as the input included', (_name, setup, tol) => {
+    fc.assert(
+      fc.property(unpadded, ({ a, x, w, b, gy }) => {
+        const want = convReference(a, x, w, b, gy);
+        const { ops, alloc } = setup();
+        const got = runConv(ops, alloc, a, x, w, b, gy);
+        const scale = tol * Math.max(4, a.inChannels * a.kernelH * a.kernelW);
+        expectClose(got.y, want.y, scale, 'y');
+        expectClose(got.gx, want.gx, scale * a.outChannels * a.kernelH * a.kernelW, 'gx', 1);
+        expectClose(got.gw, want.gw, scale * a.batch * a.height * a.width, 'gw', 1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('asks for the same saved and scratch sizes on every kernel table (a plan is sized once, then run on either)', () => {
     fc.assert(
       fc.property(convAttrs, (a) => {
