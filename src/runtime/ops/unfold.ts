@@ -109,6 +109,71 @@ function shiftedRows(g: ConvGeometry, a: Conv2dAttrs): boolean {
   return g.pitch === a.width && a.strideH === 1 && a.strideW === 1;
 }
 
+/**
+ * Whether a convolution that is not `shiftedRows` reads no padding with stride 1 (a `valid`
+ * one): then every row of the unfolded matrix is a plain window of the input plane, copied
+ * and added back without bounds.
+ */
+function unpaddedRows(g: ConvGeometry, a: Conv2dAttrs): boolean {
+  return a.strideH === 1 && a.strideW === 1 && g.pt === 0 && g.pl === 0 &&
+    g.oh === a.height - a.kernelH + 1 && g.ow === a.width - a.kernelW + 1;
+}
+
+/** Unfolds one sample of an `unpaddedRows` convolution (see `im2col`). */
+function im2colUnpadded(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: number, col: FloatArray, co: number, ld: number): void {
+  const { height: H, width: W, kernelH: KH, kernelW: KW } = a;
+  const { oh, ow } = g;
+  let row = co;
+  for (let c = 0; c < a.inChannels; c++) {
+    for (let ki = 0; ki < KH; ki++) {
+      const xr = xo + (c * H + ki) * W;
+      for (let kj = 0; kj < KW; kj++, row += ld) {
+        let src = xr + kj;
+        let dst = row;
+        for (let i = 0; i < oh; i++, src += W, dst += ow) {
+          for (let j = 0; j < ow; j++) col[dst + j] = x[src + j];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Adds one sample of an `unpaddedRows` convolution back (see `col2imAdd`). With three columns
+ * per window (the common 3×3; at least two output columns) the three rows of one kernel row go in one pass: each input
+ * element takes their sum, one read-modify-write instead of three.
+ */
+function col2imUnpadded(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: number, ld: number, gx: FloatArray, xo: number): void {
+  const { height: H, width: W, kernelH: KH, kernelW: KW } = a;
+  const { oh, ow } = g;
+  let row = co;
+  for (let c = 0; c < a.inChannels; c++) {
+    for (let ki = 0; ki < KH; ki++) {
+      const xr = xo + (c * H + ki) * W;
+      if (KW === 3 && ow >= 2) {
+        // input column j takes window column 0 of output j, 1 of j - 1, 2 of j - 2
+        let r0 = row, r1 = row + ld - 1, r2 = row + 2 * ld - 2;
+        for (let i = 0, dst = xr; i < oh; i++, dst += W, r0 += ow, r1 += ow, r2 += ow) {
+          gx[dst] += col[r0];
+          gx[dst + 1] += col[r0 + 1] + col[r1 + 1];
+          for (let j = 2; j < ow; j++) gx[dst + j] += col[r0 + j] + col[r1 + j] + col[r2 + j];
+          gx[dst + ow] += col[r1 + ow] + col[r2 + ow];
+          gx[dst + ow + 1] += col[r2 + ow + 1];
+        }
+        row += 3 * ld;
+        continue;
+      }
+      for (let kj = 0; kj < KW; kj++, row += ld) {
+        let src = row;
+        let dst = xr + kj;
+        for (let i = 0; i < oh; i++, src += ow, dst += W) {
+          for (let j = 0; j < ow; j++) gx[dst + j] += col[src + j];
+        }
+      }
+    }
+  }
+}
+
 /** Unfolds one sample of a `shiftedRows` convolution (see `im2col`). */
 function im2colShifted(
   a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: number, col: FloatArray, co: number, ld: number, runs: MemoryRuns | null,
@@ -189,6 +254,10 @@ export function im2col(
     im2colShifted(a, g, x, xo, col, co, ld, runs);
     return;
   }
+  if (unpaddedRows(g, a)) {
+    im2colUnpadded(a, g, x, xo, col, co, ld);
+    return;
+  }
   const { height: H, width: W, kernelH: KH, kernelW: KW, strideH: SH, strideW: SW } = a;
   const { oh, ow } = g;
   let row = co;
@@ -227,6 +296,10 @@ export function col2imAdd(
 ): void {
   if (shiftedRows(g, a)) {
     col2imShifted(a, g, col, co, ld, gx, xo, runs);
+    return;
+  }
+  if (unpaddedRows(g, a)) {
+    col2imUnpadded(a, g, col, co, ld, gx, xo);
     return;
   }
   const { height: H, width: W, kernelH: KH, kernelW: KW, strideH: SH, strideW: SW } = a;
