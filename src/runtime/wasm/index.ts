@@ -22,4 +22,6 @@ export type { MemoryImport } from './module.js';
 export { controlBytes, createThreadPool, defaultSpawn, sharedMemorySupported, MAX_ARGS, MAX_CHUNKS, WORKER_SOURCE } from './threads.js';
 export type { Spawn, ThreadFunction, ThreadPool, ThreadPoolOptions, WorkerHandle } from './threads.js';
 export { Code } from './code.js';
+export { optimizerBackend, PARALLEL_ELEMENTS, wasmOptimizerUpdate } from './optim.js';
+export type { ThreadJobs, UpdateArgs } from './lanes.js';
 export type { ValType } from './code.js';
