@@ -89,10 +89,13 @@ export const ARENA_FLOATS = ${arenaFloats(plan)};
 
 /**
  * WebAssembly SIMD kernels sized for one plan of this module, or null where the engine has no
- * SIMD. Unfused multiply-add, so a seed gives the same numbers on every machine.
+ * SIMD. Unfused multiply-add, so a seed gives the same numbers on every machine. With
+ * \`threads\` > 1 and a way to start workers (\`spawn\`: in Node, \`nodeSpawn\` from
+ * \`nn-lang/node\`; in a cross-origin isolated page the default), large products and optimizer
+ * updates run on that many threads with the same numbers; \`dispose()\` the table to end them.
  */
-export function wasmKernels(): rt.WasmKernels | null {
-  return rt.createWasmKernels({ arenaFloats: ARENA_FLOATS, shape: { fma: false } });
+export function wasmKernels(options: { readonly threads?: number; readonly spawn?: rt.Spawn } = {}): rt.WasmKernels | null {
+  return rt.createWasmKernels({ arenaFloats: ARENA_FLOATS, shape: { fma: false }, ...options });
 }
 
 /** A plan with parameters initialized from \`seed\` (the same numbers as \`nn train --kernels ${defaultKernels}\` with that seed). */

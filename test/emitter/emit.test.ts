@@ -9,7 +9,8 @@ import type { CheckedModel, CheckedNode } from '../../src/checker/types.js';
 import { emitModule } from '../../src/emitter/index.js';
 import { createTrainingPlan } from '../../src/plan/index.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
-import { wasmSimdSupported, type Kernels } from '../../src/runtime/index.js';
+import { wasmSimdSupported, type Kernels, type Spawn } from '../../src/runtime/index.js';
+import { nodeSpawn } from '../../src/node.js';
 import { compileText } from '../plan/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -65,7 +66,7 @@ function typecheck(dir: string, files: string[]): void {
 interface LoadedModule {
   create(seed: number): ReturnType<typeof createTrainingPlan>;
   createWithKernels(seed: number, kernels: Kernels): ReturnType<typeof createTrainingPlan>;
-  wasmKernels(): Kernels | null;
+  wasmKernels(options?: { threads?: number; spawn?: Spawn }): (Kernels & { threads: number; readyThreads(): number; dispose(): void }) | null;
   fromWeights(bytes: Uint8Array, file?: string): ReturnType<typeof createTrainingPlan>;
 }
 
@@ -124,6 +125,28 @@ describe.skipIf(!wasmSimdSupported())('the emitted module on WebAssembly kernels
     expect(Array.from(standalone.paramData)).toEqual(Array.from(inProcess.paramData));
     const { x, y } = data(inProcess, 4, train.loss?.builtin ?? '');
     expect(standalone.evaluate(x, y, 4).loss).toBe(inProcess.evaluate(x, y, 4).loss);
+  }, 60_000);
+
+  it('wasmKernels({ threads, spawn }) starts worker threads (nodeSpawn from nn-lang/node) and gives the same numbers as one thread', async () => {
+    const name = Object.keys(programs)[0];
+    const mod = await load(dir, name);
+    const { model, train } = compiled[name]!;
+    const k = mod.wasmKernels({ threads: 2, spawn: nodeSpawn })!;
+    try {
+      const t0 = Date.now();
+      while (k.readyThreads() < 2) {
+        if (Date.now() - t0 > 20000) throw new Error('workers did not start');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(k.threads).toBe(2);
+      const standalone = mod.createWithKernels(42, k);
+      const inProcess = createTrainingPlan(model, train, { batchCapacity: 5, seed: 42, kernels: 'wasm' });
+      const { x, y } = data(inProcess, 5, train.loss?.builtin ?? '');
+      expect(standalone.trainStep(x, y, 5)).toEqual(inProcess.trainStep(x, y, 5));
+      expect(Array.from(standalone.paramData)).toEqual(Array.from(inProcess.paramData));
+    } finally {
+      k.dispose();
+    }
   }, 60_000);
 });
 
