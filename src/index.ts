@@ -11,6 +11,8 @@
 import type { CheckedModel, CheckedTrain } from './checker/types.js';
 import { checkText, type FrontEndResult } from './compiler.js';
 import type { Diagnostic } from './diagnostics/types.js';
+import { DiagnosticSink } from './diagnostics/sink.js';
+import { fileStartRange, type Range } from './source/index.js';
 import { emitModule } from './emitter/index.js';
 import { createTrainingPlan, type CompiledTrainingPlan, type KernelChoice } from './plan/index.js';
 import type { Spawn } from './runtime/wasm/threads.js';
@@ -71,6 +73,16 @@ export interface CompileResult {
   readonly code?: string;
 }
 
+/** The range of the `batch:` entry of `train`'s block in the source (the block's when not found). */
+function batchRange(front: FrontEndResult, train: CheckedTrain): Range {
+  for (const d of front.parsed.program.decls) {
+    if (d.kind !== 'Train' || d.model.name !== train.model) continue;
+    const entry = d.entries.find((e) => e.key.name === 'batch');
+    if (entry) return entry.range;
+  }
+  return train.range;
+}
+
 /**
  * Checks the text, then compiles one model and its `train` block into a training plan and the
  * TypeScript source of that plan. With errors (or no trainable model) only diagnostics come back.
@@ -80,11 +92,21 @@ export function compile(text: string, options: CompileOptions = {}): CompileResu
   const { models, trains } = front.checked.program;
   const train = options.model !== undefined ? trains.find((t) => t.model === options.model) : trains[0];
   const model = train ? models.find((m) => m.name === train.model) : undefined;
-  if (front.hasErrors || !train || !model || !model.valid || !train.valid) {
-    return { diagnostics: front.diagnostics, ...(model ? { model } : {}), ...(train ? { train } : {}) };
+  if (front.hasErrors) return { diagnostics: front.diagnostics, ...(model ? { model } : {}), ...(train ? { train } : {}) };
+  const sink = new DiagnosticSink(options.file ?? '<input>');
+  sink.addAll(front.diagnostics);
+  if (!train || !model) {
+    // Point at the model named (or the first one) when there is one, else at the file's start.
+    const named = models.find((m) => m.name === options.model) ?? (options.model === undefined ? models[0] : undefined);
+    sink.report('NN5101', named?.nameRange ?? fileStartRange, { target: options.model !== undefined ? `model '${options.model}'` : 'any model' });
+    return { diagnostics: sink.diagnostics() };
   }
+  if (!model.valid || !train.valid) return { diagnostics: front.diagnostics, model, train };
   const batchCapacity = options.batchCapacity ?? (train.batch === 'full' ? undefined : train.batch);
-  if (batchCapacity === undefined) return { diagnostics: front.diagnostics, model, train };
+  if (batchCapacity === undefined) {
+    sink.report('NN5102', batchRange(front, train), { model: model.name });
+    return { diagnostics: sink.diagnostics(), model, train };
+  }
   const plan = createTrainingPlan(model, train, {
     batchCapacity, seed: options.seed ?? train.seed, ...(options.kernels ? { kernels: options.kernels } : {}),
     ...(options.threads !== undefined ? { threads: options.threads } : {}), ...(options.spawn ? { spawn: options.spawn } : {}),

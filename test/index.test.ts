@@ -22,6 +22,22 @@ describe('the library entry', () => {
     expect(broken.diagnostics.map((d) => d.code)).toContain('NN2002');
   });
 
+  it('says why no plan came back from a valid program: batch: full without a capacity (at the batch entry), or no train block', () => {
+    const full = compile(xor, { file: 'xor.nn' });
+    expect(full.plan).toBeUndefined();
+    expect(full.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([['NN5102', 'error', 'xor.nn']]);
+    const at = full.diagnostics[0].range;
+    expect(xor.slice(at.startOffset, at.endOffset)).toMatch(/^batch:\s*full/);
+    expect(full.diagnostics[0].message).toContain('batchCapacity');
+    const untrained = 'model M {\n  input [4]\n  dense(1)\n}\n';
+    const none = compile(untrained);
+    expect(none.diagnostics.map((d) => [d.code, d.message])).toEqual([['NN5101', 'no train block to compile for any model']]);
+    expect(untrained.slice(none.diagnostics[0].range.startOffset, none.diagnostics[0].range.endOffset)).toBe('M');
+    const other = compile(xor, { model: 'Other', batchCapacity: 4 });
+    expect(other.plan).toBeUndefined();
+    expect(other.diagnostics.map((d) => [d.code, d.message, d.range.startOffset])).toEqual([['NN5101', "no train block to compile for model 'Other'", 0]]);
+  });
+
   it('trains the same first step on WebAssembly and TypeScript kernels, to float32 rounding', () => {
     expect(defaultKernelChoice()).toBe('wasm');
     const x = new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]);

@@ -4,6 +4,7 @@ import { nameMessages } from './codes/names.js';
 import { shapeMessages } from './codes/shapes.js';
 import { argumentMessages } from './codes/arguments.js';
 import { trainingMessages } from './codes/training.js';
+import { compileMessages } from './codes/compile.js';
 import { lintMessages } from './codes/lints.js';
 import { fileMessages } from './codes/files.js';
 import { syntaxMessages } from './codes/syntax.js';
@@ -18,6 +19,7 @@ export const messages = {
   ...shapeMessages,
   ...argumentMessages,
   ...trainingMessages,
+  ...compileMessages,
   ...lintMessages,
   ...fileMessages,
   ...syntaxMessages,
