@@ -1,7 +1,7 @@
 /**
  * Cache- and register-blocked matrix products in plain TypeScript, in the style of BLAS:
- * blocks of B (KC×NC) and A (MC×KC) are packed into 4-wide, zero-padded panels, and one 4×4
- * micro-kernel keeps its 16 accumulators in locals for every tile, edges included (an edge tile
+ * blocks of B (KC×NC) and A (MC×KC) are packed into 3-column and 4-row, zero-padded panels, and
+ * one 4×3 micro-kernel keeps its 12 accumulators in locals for every tile, edges included (an edge tile
  * computes the padded tile and stores only its valid part). The three transpositions differ only
  * in how they pack. Products too small to repay packing (the overhead-bound tiny layers) take a
  * direct loop instead, and those whose packing costs more than it saves (a depth of a few steps,
@@ -12,15 +12,19 @@ import type { Gemm, Kernels } from './types.js';
 import { unpackedProduct } from './unpacked.js';
 
 /**
- * The micro-kernel's tile. Its loops and the packing loops write the value as a literal 4: V8
- * reloads a module-level constant, with a small-integer check, on every iteration that uses
- * it (measured: 3-4% of a 32×2016×144 product).
+ * The micro-kernel's tile: 4×3. Twelve sums and seven operands nearly fit the fifteen double
+ * registers V8 allocates on x64, where 4×4 spilled a third of its sums every step (same-process
+ * A/B, best of 15 on a quiet core: 32×2016×144 4.85 -> 5.29 GFLOP/s, 32×144×2016 A·Bᵀ 4.85 ->
+ * 5.39, 144×2016×32 Aᵀ·B 4.88 -> 5.35, 256³ 4.90 -> 5.39; about even while another process
+ * shares the core). The hot loops write the sizes as literals: V8 reloads a module-level
+ * constant, with a small-integer check, on every iteration that uses it.
  */
 const MR = 4;
-const NR = 4;
+const NR = 3;
 const KC = 256;
 const MC = 64;
-const NC = 1024;
+/** A multiple of both tile sizes, so a column block's panels fill it exactly. */
+const NC = 1020;
 /** At or below this many multiply-adds the direct loop beats packing (measured on 16×16×4..64×64×8). */
 const DIRECT_MAX = 16384;
 /**
@@ -91,65 +95,65 @@ export function createGemmKernels(): Kernels {
       const cols = nc - jr;
       let base = off + pc * rs + (jc + jr) * cs;
       if (cols >= NR) {
-        const c1 = cs, c2 = 2 * cs, c3 = 3 * cs;
+        const c1 = cs, c2 = 2 * cs;
         for (let p = 0; p < kc; p++) {
-          pack[o] = b[base]; pack[o + 1] = b[base + c1]; pack[o + 2] = b[base + c2]; pack[o + 3] = b[base + c3];
-          o += 4;
+          pack[o] = b[base]; pack[o + 1] = b[base + c1]; pack[o + 2] = b[base + c2];
+          o += 3;
           base += rs;
         }
       } else {
         for (let p = 0; p < kc; p++) {
-          for (let q = 0; q < 4; q++) pack[o + q] = q < cols ? b[base + q * cs] : 0;
-          o += 4;
+          for (let q = 0; q < 3; q++) pack[o + q] = q < cols ? b[base + q * cs] : 0;
+          o += 3;
           base += rs;
         }
       }
     }
   }
 
-  /** C tile (rows×cols of the padded 4×4 tile at co, leading dimension ldc) (+)= packed A panel · packed B panel. */
+  /** C tile (rows×cols of the padded 4×3 tile at co, leading dimension ldc) (+)= packed A panel · packed B panel. */
   function micro(
     kc: number, pk: FloatArray, ao: number, bo: number,
     c: FloatArray, co: number, ldc: number, rows: number, cols: number, add: boolean,
   ): void {
-    let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-    let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-    let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-    let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+    let c00 = 0, c01 = 0, c02 = 0;
+    let c10 = 0, c11 = 0, c12 = 0;
+    let c20 = 0, c21 = 0, c22 = 0;
+    let c30 = 0, c31 = 0, c32 = 0;
     for (let p = 0; p < kc; p++) {
       const a0 = pk[ao], a1 = pk[ao + 1], a2 = pk[ao + 2], a3 = pk[ao + 3];
-      const b0 = pk[bo], b1 = pk[bo + 1], b2 = pk[bo + 2], b3 = pk[bo + 3];
-      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+      const b0 = pk[bo], b1 = pk[bo + 1], b2 = pk[bo + 2];
+      c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2;
+      c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2;
+      c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2;
+      c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2;
       ao += 4;
-      bo += 4;
+      bo += 3;
     }
-    if (rows === 4 && cols === 4) {
+    if (rows === 4 && cols === 3) {
       let i = co;
       if (add) {
-        c[i] += c00; c[i + 1] += c01; c[i + 2] += c02; c[i + 3] += c03; i += ldc;
-        c[i] += c10; c[i + 1] += c11; c[i + 2] += c12; c[i + 3] += c13; i += ldc;
-        c[i] += c20; c[i + 1] += c21; c[i + 2] += c22; c[i + 3] += c23; i += ldc;
-        c[i] += c30; c[i + 1] += c31; c[i + 2] += c32; c[i + 3] += c33;
+        c[i] += c00; c[i + 1] += c01; c[i + 2] += c02; i += ldc;
+        c[i] += c10; c[i + 1] += c11; c[i + 2] += c12; i += ldc;
+        c[i] += c20; c[i + 1] += c21; c[i + 2] += c22; i += ldc;
+        c[i] += c30; c[i + 1] += c31; c[i + 2] += c32;
       } else {
-        c[i] = c00; c[i + 1] = c01; c[i + 2] = c02; c[i + 3] = c03; i += ldc;
-        c[i] = c10; c[i + 1] = c11; c[i + 2] = c12; c[i + 3] = c13; i += ldc;
-        c[i] = c20; c[i + 1] = c21; c[i + 2] = c22; c[i + 3] = c23; i += ldc;
-        c[i] = c30; c[i + 1] = c31; c[i + 2] = c32; c[i + 3] = c33;
+        c[i] = c00; c[i + 1] = c01; c[i + 2] = c02; i += ldc;
+        c[i] = c10; c[i + 1] = c11; c[i + 2] = c12; i += ldc;
+        c[i] = c20; c[i + 1] = c21; c[i + 2] = c22; i += ldc;
+        c[i] = c30; c[i + 1] = c31; c[i + 2] = c32;
       }
       return;
     }
     // Edge tile: through a small buffer, since passing the doubles to a helper would box them.
     const t = tile;
-    t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03;
-    t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
-    t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23;
-    t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
+    t[0] = c00; t[1] = c01; t[2] = c02;
+    t[3] = c10; t[4] = c11; t[5] = c12;
+    t[6] = c20; t[7] = c21; t[8] = c22;
+    t[9] = c30; t[10] = c31; t[11] = c32;
     for (let r = 0; r < rows; r++) {
       const i = co + r * ldc;
-      for (let q = 0; q < cols; q++) c[i + q] = add ? c[i + q] + t[r * 4 + q] : t[r * 4 + q];
+      for (let q = 0; q < cols; q++) c[i + q] = add ? c[i + q] + t[r * 3 + q] : t[r * 3 + q];
     }
   }
 
