@@ -88,8 +88,16 @@ function trainStep(w: CodeWriter, names: Names, plan: Plan, ids: ReturnType<type
   w.line('let penalty = 0;');
   plan.regularizers.forEach((r, i) => w.line(`penalty += rt.regularize(${lit(r.name)}, REG_ARGS${i}, P, G, REG_SEGS${i});`));
   w.line('let total = 0;');
+  // Four running sums: one would wait on each add's latency (the loop ran at ~0.65 ns an element).
   plan.paramLayers.forEach((l, i) => {
-    w.line(`{ let s = 0; for (let i = ${l.offset}; i < ${l.offset + l.length}; i++) { const g = G[i]; s += g * g; } GN[${i}] = s; total += s; } // ${commentText(l.layer)}`);
+    const end = l.offset + l.length;
+    w.open('');
+    w.line(`let a0 = 0, a1 = 0, a2 = 0, a3 = 0, i = ${l.offset};`);
+    w.line(`for (; i + 4 <= ${end}; i += 4) { const g0 = G[i], g1 = G[i + 1], g2 = G[i + 2], g3 = G[i + 3]; a0 += g0 * g0; a1 += g1 * g1; a2 += g2 * g2; a3 += g3 * g3; }`);
+    w.line(`for (; i < ${end}; i++) { const g = G[i]; a0 += g * g; }`);
+    w.line(`const s = (a0 + a1) + (a2 + a3);`);
+    w.line(`GN[${i}] = s; total += s; // ${commentText(l.layer)}`);
+    w.close();
   });
   if (plan.clip) w.line(`rt.clip(${lit(plan.clip.name)}, CLIP_ARGS, G, CLIP_SEGS);`);
   w.line('opt.step(P, G, lr);');
