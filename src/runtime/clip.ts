@@ -12,11 +12,19 @@ export interface FlatSegment {
   readonly length: number;
 }
 
-/** L2 norm of `buf[offset .. offset + length)`, accumulated in float64. */
+/**
+ * L2 norm of `buf[offset .. offset + length)`, accumulated in float64 in four running sums
+ * (one would wait on each add's latency: twice as slow).
+ */
 export function l2Norm(buf: FloatArray, offset = 0, length = buf.length - offset): number {
-  let ss = 0;
-  for (let i = offset, end = offset + length; i < end; i++) ss += buf[i] * buf[i];
-  return Math.sqrt(ss);
+  const end = offset + length;
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, i = offset;
+  for (; i + 4 <= end; i += 4) {
+    const g0 = buf[i], g1 = buf[i + 1], g2 = buf[i + 2], g3 = buf[i + 3];
+    a0 += g0 * g0; a1 += g1 * g1; a2 += g2 * g2; a3 += g3 * g3;
+  }
+  for (; i < end; i++) a0 += buf[i] * buf[i];
+  return Math.sqrt((a0 + a1) + (a2 + a3));
 }
 
 /** Clamps every element into [-v, v]. */
