@@ -29,15 +29,17 @@ const NC = 1020;
 const DIRECT_MAX = 16384;
 /**
  * At or below this depth the unpacked tiles win: each packed tile would run only a few steps
- * per call (measured: 16×1568×9, a 3×3 convolution of one channel, 12% faster; 64×1152×10 7%).
+ * per call (measured against the packed 4×3 path: 16×1568×9, a 3×3 convolution of one
+ * channel, 11-18% faster; 64×1152×10 about even).
  */
 const TINY_DEPTH = 16;
 /**
  * An `A·Bᵀ` with at most this many rows or columns reads its rows directly: packing them costs
- * more than their reuse saves (16×9×1568, a first convolution's weight gradient, 35% faster;
- * 8×256×784 16%). Wider ones keep the packed path (128×256×784 4% faster packed).
+ * more than their reuse saves (against the packed 4×3 path: 16×9×1568, a first convolution's
+ * weight gradient, 24% faster; 64×10×1152 16-22%; 8×256×784 16-22%). At 24 rows the packed
+ * path is already ahead (24×144×2016 2-4%).
  */
-const THIN_NT = 24;
+const THIN_NT = 16;
 
 /**
  * `x` rounded up to a multiple of `to`, in small-integer arithmetic: until V8 has (re)optimized
