@@ -1,9 +1,9 @@
 /**
  * Cache- and register-blocked matrix products in plain TypeScript, in the style of BLAS:
- * blocks of B (KC×NC) and A (MC×KC) are packed into 3-column and 4-row, zero-padded panels, and
- * one 4×3 micro-kernel keeps its 12 accumulators in locals for every tile, edges included (an edge tile
- * computes the padded tile and stores only its valid part). The three transpositions differ only
- * in how they pack. Products too small to repay packing (the overhead-bound tiny layers) take a
+ * blocks of B (KC×NC) and A (MC×KC) are packed into 3-column and 4-row, zero-padded panels,
+ * and one 4×3 micro-kernel keeps its 12 accumulators in locals for every tile, edges included
+ * (an edge tile computes the padded tile and stores only its valid part). The three
+ * transpositions differ only in how they pack. Products too small to repay packing (the overhead-bound tiny layers) take a
  * direct loop instead, and those whose packing costs more than it saves (a depth of a few steps,
  * or a thin `A·Bᵀ` of contiguous rows) the unpacked tiles of `unpacked.ts`.
  */
