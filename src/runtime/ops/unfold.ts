@@ -130,8 +130,9 @@ function im2colUnpadded(a: Conv2dAttrs, g: ConvGeometry, x: FloatArray, xo: numb
       for (let kj = 0; kj < KW; kj++, row += ld) {
         let src = xr + kj;
         let dst = row;
+        // `| 0`: wrap-around index sums (exact here), so V8 checks none of them for overflow
         for (let i = 0; i < oh; i++, src += W, dst += ow) {
-          for (let j = 0; j < ow; j++) col[dst + j] = x[src + j];
+          for (let j = 0; j < ow; j++) col[(dst + j) | 0] = x[(src + j) | 0];
         }
       }
     }
@@ -156,7 +157,7 @@ function col2imUnpadded(a: Conv2dAttrs, g: ConvGeometry, col: FloatArray, co: nu
         for (let i = 0, dst = xr; i < oh; i++, dst += W, r0 += ow, r1 += ow, r2 += ow) {
           gx[dst] += col[r0];
           gx[dst + 1] += col[r0 + 1] + col[r1 + 1];
-          for (let j = 2; j < ow; j++) gx[dst + j] += col[r0 + j] + col[r1 + j] + col[r2 + j];
+          for (let j = 2; j < ow; j++) gx[(dst + j) | 0] += col[(r0 + j) | 0] + col[(r1 + j) | 0] + col[(r2 + j) | 0];
           gx[dst + ow] += col[r1 + ow] + col[r2 + ow];
           gx[dst + ow + 1] += col[r2 + ow + 1];
         }
