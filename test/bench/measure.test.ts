@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { allocatedBytesPerStep, measureThroughput, median } from '../../bench/measure.js';
+import { allocatedBytesPerStep, measureThroughput, median, settledBytesPerStep } from '../../bench/measure.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -50,6 +50,20 @@ describe('benchmark measurement', () => {
     expect(some).not.toBeNull();
     expect(none!).toBeLessThan(16);
     expect(some!).toBeGreaterThanOrEqual(1024);
+    expect(sink).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps reporting a real per-step allocation after every further warm-up round, and settles on zero for a free step', async () => {
+    let sink = 0;
+    const allocating = (): void => {
+      sink = (sink + new Float32Array(64).length) & 0xffff;
+    };
+    const free = (): void => {
+      sink = (sink + 1) & 0xffff;
+    };
+    const some = await settledBytesPerStep(allocating, 200, gc, 8, 3);
+    expect(some!).toBeGreaterThanOrEqual(256);
+    expect(await settledBytesPerStep(free, 200, gc, 8, 3)).toBeLessThan(8);
     expect(sink).toBeGreaterThanOrEqual(0);
   });
 });

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { allocatedBytesPerStep } from '../../../bench/measure.js';
+import { settledBytesPerStep } from '../../../bench/measure.js';
 import { createKernels } from '../../../src/runtime/kernels/index.js';
 
 setFlagsFromString('--expose-gc');
@@ -19,7 +19,7 @@ describe('gemm allocation', () => {
     for (const g of [K.gemmNN, K.gemmTN, K.gemmNT]) {
       const call = (): void => g(m, n, k, a, 0, b, 0, c, 0, false, pack, 0);
       for (let i = 0; i < 200; i++) call();
-      expect(await allocatedBytesPerStep(call, 40, gc)).toBeLessThan(8);
+      expect(await settledBytesPerStep(call, 40, gc, 8)).toBeLessThan(8);
     }
   });
 });
