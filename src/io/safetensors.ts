@@ -32,7 +32,8 @@ const DTYPE_SIZES: Readonly<Record<string, number>> = {
  * plain Error on a programming mistake (data length not matching the shape, a duplicate name).
  */
 export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Readonly<Record<string, string>> = {}): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // no prototype: a tensor named __proto__ is an own key like any other (on {} it set the prototype)
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
   let offset = 0;
   for (const t of tensors) {

@@ -52,6 +52,16 @@ describe('safetensors', () => {
     );
   });
 
+  it('round-trips tensors and metadata keys named like Object.prototype members (__proto__, constructor, toString)', () => {
+    // found by the property above with a random seed: on a plain {} header, '__proto__' set the prototype and the tensor vanished
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    const tensors = names.map((name, i) => ({ name, shape: [2], data: Float32Array.from([i, -i]) }));
+    const metadata = JSON.parse('{"__proto__": "a", "constructor": "b"}') as Record<string, string>;
+    const back = decodeSafetensors(encodeSafetensors(tensors, metadata), 'w.safetensors');
+    expect(back.tensors.map((t) => [t.name, Array.from(t.data)])).toEqual(names.map((n, i) => [n, [i, -i]]));
+    expect(Object.entries(back.metadata)).toEqual([['__proto__', 'a'], ['constructor', 'b']]);
+  });
+
   it('writes the layout of the reference implementation: u64 header length, space-padded JSON, little-endian F32', () => {
     const bytes = encodeSafetensors([{ name: 'dense_1.bias', shape: [2], data: Float32Array.from([1, -2]) }], { format: 'pt' });
     const view = new DataView(bytes.buffer);
