@@ -206,9 +206,10 @@ export function runTraining(plan: TrainingPlan, train: Samples, validation: Samp
     }
     const watched = valLoss ?? loss;
     config.schedule.step(watched);
-    const gradNorms: Record<string, number> = {};
+    // keyed by layer names from the file: no prototype, so a layer named __proto__ is a key like any other
+    const gradNorms: Record<string, number> = Object.create(null) as Record<string, number>;
     plan.paramLayers.forEach((l, j) => (gradNorms[l] = normSums[j]! / steps));
-    const deadFractions: Record<string, number> = {};
+    const deadFractions: Record<string, number> = Object.create(null) as Record<string, number>;
     plan.reluLayers.forEach((l, j) => (deadFractions[l] = deadSums[j]! / steps));
     const warnings = checkGradients(
       { layers: plan.paramLayers, norms: Array.from(normSums, (v) => v / steps), reluLayers: plan.reluLayers, deadFractions: Array.from(deadSums, (v) => v / steps) },

@@ -126,6 +126,15 @@ describe('the training loop', () => {
     }
   });
 
+  it('reports the gradient norm and dead fraction of layers named like Object.prototype members (__proto__, constructor)', () => {
+    const body = linear().replace('  dense(1)', '  __proto__: dense(4, activation: relu)\n  constructor: dense(1)');
+    const { plan, config } = setup(body, { batch: 4, epochs: 1 });
+    const [r] = runTraining(plan, regression(8), null, config, initialLoopState(plan, config)).history;
+    expect(Object.keys(r!.grad_norms)).toEqual(['__proto__', 'constructor']);
+    expect(Object.keys(r!.dead_fractions)).toEqual(['__proto__']);
+    expect(JSON.parse(JSON.stringify(r!.grad_norms))['__proto__']).toBeGreaterThan(0);
+  });
+
   it('stops early on validation loss and restores the best epoch weights', () => {
     // The validation targets are the negated training targets: fitting the training data makes
     // the validation loss rise after the first epochs.
