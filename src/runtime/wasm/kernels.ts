@@ -15,7 +15,7 @@ import type { GemmShape } from './gemm.js';
 import { wasmElementwise } from './elementwise.js';
 import { ModuleBuilder } from './module.js';
 import type { MemoryImport } from './module.js';
-import type { ThreadJobs, UpdateArgs } from './lanes.js';
+import type { ThreadJobs } from './lanes.js';
 import { controlBytes, createThreadPool, defaultSpawn, MAX_ARGS, sharedMemorySupported } from './threads.js';
 import type { Spawn, ThreadFunction, ThreadPool } from './threads.js';
 
@@ -196,8 +196,6 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   /** Which operand is stored transposed. */
   type Kind = 'NN' | 'TN' | 'NT';
 
-  // Byte strides of A (element (i, p) at i·rsA + p·csA) and B ((p, j) at p·rsB + j·csB), computed
-  // inline rather than returned as a tuple so the zero-copy path allocates nothing.
   /** Threads besides the caller's to split a job across now: 0 while backing off. */
   const helpers = (): number => {
     const others = start()?.ready() ?? 0;
@@ -215,6 +213,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     else backoff = 0;
   };
 
+  // Byte strides of A (element (i, p) at i·rsA + p·csA) and B ((p, j) at p·rsB + j·csB), computed
+  // inline rather than returned as a tuple so the zero-copy path allocates nothing.
   const run = (e: Engine, kind: Kind, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void => {
     const rsA = kind === 'TN' ? 4 : 4 * k, csA = kind === 'TN' ? 4 * m : 4;
     const rsB = kind === 'NT' ? 4 : 4 * n, csB = kind === 'NT' ? 4 * k : 4;
@@ -234,13 +234,12 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     split(0, byCols ? n : m, byCols ? shape.nr : shape.mr, others);
   };
 
-  const jobArgs: UpdateArgs = {
-    address: jobArgsAt,
-    i32: new Int32Array(main.memory.buffer, jobArgsAt, MAX_ARGS),
-    f32: new Float32Array(main.memory.buffer, jobArgsAt, MAX_ARGS),
-  };
   const jobs: ThreadJobs | undefined = workers === 0 ? undefined : {
-    args: jobArgs,
+    args: {
+      address: jobArgsAt,
+      i32: new Int32Array(main.memory.buffer, jobArgsAt, MAX_ARGS),
+      f32: new Float32Array(main.memory.buffer, jobArgsAt, MAX_ARGS),
+    },
     add(mod, name, local) {
       if (started) return null;
       let at = modules.indexOf(mod);
