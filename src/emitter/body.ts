@@ -46,7 +46,9 @@ function declareStorage(w: CodeWriter, plan: Plan): void {
     w.line(`rt.initialize(${lit(p.init.name)}, ${lit(p.init.args)}, ${lit(p.shape)}, ${p.trainable ? 'P' : 'B'}, ${p.offset}, initRng);`);
   }
   w.line(`// with an arena the optimizer's slots live in it too, and a WebAssembly table updates them in place`);
-  w.line(`const opt = rt.createOptimizer(${lit(plan.optimizer.name)}, ${lit(plan.optimizer.args)}, ${plan.paramCount}, "float32", ARENA === null ? undefined : rt.optimizerBackend(K, f32));`);
+  // the layers' boundaries in P: a threaded table splits the update layer by layer
+  const layers = [...plan.paramLayers.map((l) => l.offset), plan.paramCount];
+  w.line(`const opt = rt.createOptimizer(${lit(plan.optimizer.name)}, ${lit(plan.optimizer.args)}, ${plan.paramCount}, "float32", ARENA === null ? undefined : rt.optimizerBackend(K, f32, ${lit(layers)}));`);
   w.line(`let lr = ${lit(plan.optimizer.args['lr'] ?? 0.01)};`);
   plan.regularizers.forEach((r, i) => {
     w.line(`const REG_ARGS${i} = ${lit(r.args)};`);

@@ -50,12 +50,13 @@ export interface WasmKernelOptions {
 export const PARALLEL_MACS = 1 << 19;
 
 /**
- * Chunks per thread a split product is cut into: more balance the load when a core is busy
- * elsewhere, fewer repack less (each column chunk packs all of A). On W1's products, two
- * cores given priority over the machine's other load: 1, 2 and 4 per thread all gave
- * 1.7-2.1x one thread on 25M multiply-adds, 1 was best on products under 1M (1.3-1.5x).
+ * Chunks per thread a split job is cut into: more balance the load when a core is busy
+ * elsewhere, fewer repack less (each column chunk packs all of A). With each thread owning its
+ * lane of chunks (see threads.ts), one per thread was best on two-thread W1 (~50k samples/s
+ * against ~48.8k with two, alternating processes on a quiet machine); a thread that finishes
+ * first still takes a late thread's chunk.
  */
-export const CHUNKS_PER_THREAD = 2;
+export const CHUNKS_PER_THREAD = 1;
 
 /** `pool.run`'s answer (1000: a worker stalled the product for over a millisecond) above which splitting backs off. */
 const WAIT_LIMIT = 500;
@@ -225,10 +226,12 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       return;
     }
     // Chunks of whole register tiles, never a split of the depth: each element of C then sees
-    // exactly the instructions it sees on one thread. Columns when A is the smaller operand (each
-    // chunk packs all of A), else rows. A few chunks per thread, so a thread that starts late
-    // (another process has its core) leaves its share to the others.
-    const byCols = m <= n;
+    // exactly the instructions it sees on one thread. Aᵀ·B (a dense layer's weight gradient) by
+    // rows, so that each thread writes the gradient rows of the weights whose outputs it computed
+    // in the forward product (A·Bᵀ by columns) and then updates them (the optimizer's layer
+    // segments): the data stays in its core's cache (unless C has too few rows to share).
+    // Otherwise columns when A is the smaller operand (each chunk packs all of A), else rows.
+    const byCols = kind === 'TN' ? m < 8 * shape.mr : m <= n;
     x[0] = byCols ? 1 : 0; x[1] = m; x[2] = n; x[3] = k; x[4] = a; x[5] = rsA; x[6] = csA;
     x[7] = b; x[8] = rsB; x[9] = csB; x[10] = c; x[11] = 4 * n; x[12] = add;
     split(0, byCols ? n : m, byCols ? shape.nr : shape.mr, others);

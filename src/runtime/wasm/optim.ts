@@ -46,6 +46,28 @@ interface Update {
   readonly jobs: ThreadJobs | null;
   /** The job number of each body's part. */
   readonly job: Readonly<Record<string, number>>;
+  /**
+   * Runs job `job` over the `n` elements whose pointers (and constants) are written in the
+   * jobs' argument block: one split per segment of `segments` (the plan's layers), so that each
+   * thread updates the rows of the layers it computed; the whole range at once without them.
+   */
+  run(job: number, n: number): void;
+}
+
+/**
+ * Segment boundaries for the split update: `bounds` (ascending element offsets from 0 to n, a
+ * layer each) with segments under a quarter of `PARALLEL_ELEMENTS` merged into the one before
+ * (waking the workers once more would cost more than they save); null for one segment.
+ */
+function segmentBounds(bounds: readonly number[] | undefined, n: number): Int32Array | null {
+  if (!bounds || bounds.length < 3 || bounds[0] !== 0 || bounds[bounds.length - 1] !== n) return null;
+  const kept = [0];
+  for (let q = 1; q < bounds.length; q++) {
+    if (!(bounds[q]! > bounds[q - 1]!)) return null;
+    if (bounds[q]! - kept[kept.length - 1]! < PARALLEL_ELEMENTS / 4 && kept.length > 1) kept.pop();
+    kept.push(bounds[q]!);
+  }
+  return kept.length > 2 ? Int32Array.from(kept) : null;
 }
 
 /**
@@ -54,6 +76,7 @@ interface Update {
  */
 function buildUpdate(
   memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, pointers: number, constants: number, bodies: Readonly<Record<string, Body>>,
+  segments: Int32Array | null,
 ): Update | null {
   const mb = new ModuleBuilder(memoryImportFor(memory));
   for (const [name, body] of Object.entries(bodies)) {
@@ -69,7 +92,21 @@ function buildUpdate(
     if (j === null) usable = null;
     else job[name] = j;
   }
-  return { fns: c.exports, jobs: usable, job };
+  const bases = new Int32Array(pointers);
+  const run = (j: number, n: number): void => {
+    if (segments === null) {
+      usable!.run(j, n, 4);
+      return;
+    }
+    const i32 = usable!.args.i32;
+    for (let k = 0; k < pointers; k++) bases[k] = i32[k]!;
+    for (let q = 0; q + 1 < segments.length; q++) {
+      const lo = segments[q]!;
+      for (let k = 0; k < pointers; k++) i32[k] = bases[k]! + 4 * lo;
+      usable!.run(j, segments[q + 1]! - lo, 4);
+    }
+  };
+  return { fns: c.exports, jobs: usable, job, run };
 }
 
 /** What the Adam body needs to know when it is generated. */
@@ -132,11 +169,11 @@ function sgdBody(s: SgdShape): Body {
 }
 
 function adamUpdate(
-  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, decoupled: boolean, a: Args, slots: readonly Float32Array[], n: number,
+  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, segments: Int32Array | null, decoupled: boolean, a: Args, slots: readonly Float32Array[], n: number,
 ): FastUpdate | null {
   const amsgrad = a['amsgrad'] === true;
   const wd = num(a, 'weight_decay');
-  const u = buildUpdate(memory, jobs, 5, 9, { update: adamBody({ decoupled, coupled: !decoupled && wd !== 0, amsgrad }) });
+  const u = buildUpdate(memory, jobs, 5, 9, { update: adamBody({ decoupled, coupled: !decoupled && wd !== 0, amsgrad }) }, segments);
   if (u === null) return null;
   const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
   const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps');
@@ -154,7 +191,7 @@ function adamUpdate(
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = m.byteOffset; i32[3] = v.byteOffset; i32[4] = vmax.byteOffset;
       f32[5] = shrink; f32[6] = beta1; f32[7] = 1 - beta1; f32[8] = beta2; f32[9] = 1 - beta2;
       f32[10] = wd; f32[11] = bc2Sqrt; f32[12] = eps; f32[13] = -stepSize;
-      split.run(job, n, 4);
+      u.run(job, n);
     } else {
       fn(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, vmax.byteOffset,
         shrink, beta1, 1 - beta1, beta2, 1 - beta2, wd, bc2Sqrt, eps, -stepSize);
@@ -164,10 +201,10 @@ function adamUpdate(
 }
 
 function sgdUpdate(
-  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, momentum: number, nesterov: boolean, wd: number, slots: readonly Float32Array[], n: number,
+  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, segments: Int32Array | null, momentum: number, nesterov: boolean, wd: number, slots: readonly Float32Array[], n: number,
 ): FastUpdate | null {
   const shape = { momentum: momentum !== 0, nesterov, decay: wd !== 0 };
-  const u = buildUpdate(memory, jobs, 3, 3, { first: sgdBody({ ...shape, first: true }), next: sgdBody({ ...shape, first: false }) });
+  const u = buildUpdate(memory, jobs, 3, 3, { first: sgdBody({ ...shape, first: true }), next: sgdBody({ ...shape, first: false }) }, segments);
   if (u === null) return null;
   const { first, next } = u.fns;
   const firstJob = u.job['first'], nextJob = u.job['next'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
@@ -183,7 +220,7 @@ function sgdUpdate(
       const { i32, f32 } = split.args;
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = b;
       f32[3] = -lr; f32[4] = momentum; f32[5] = wd;
-      split.run(scalars[0] === 0 ? firstJob : nextJob, n, 4);
+      u.run(scalars[0] === 0 ? firstJob : nextJob, n);
     } else if (scalars[0] === 0) first(n, p.byteOffset, g.byteOffset, b, -lr, momentum, wd);
     else next(n, p.byteOffset, g.byteOffset, b, -lr, momentum, wd);
     scalars[0] += 1;
@@ -229,10 +266,10 @@ function adaptiveBody(kind: 'adagrad' | 'adadelta' | 'rmsprop', momentum: boolea
 }
 
 function adaptiveUpdate(
-  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, kind: 'adagrad' | 'adadelta' | 'rmsprop', a: Args, slots: readonly Float32Array[], n: number,
+  memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, segments: Int32Array | null, kind: 'adagrad' | 'adadelta' | 'rmsprop', a: Args, slots: readonly Float32Array[], n: number,
 ): FastUpdate | null {
   const momentum = num(a, 'momentum'), centered = a['centered'] === true;
-  const u = buildUpdate(memory, jobs, 5, 5, { update: adaptiveBody(kind, momentum > 0, centered) });
+  const u = buildUpdate(memory, jobs, 5, 5, { update: adaptiveBody(kind, momentum > 0, centered) }, segments);
   if (u === null) return null;
   const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
   const eps = num(a, 'eps'), rho = num(a, 'rho');
@@ -244,7 +281,7 @@ function adaptiveUpdate(
       const { i32, f32 } = split.args;
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = s0.byteOffset; i32[3] = s1.byteOffset; i32[4] = s2.byteOffset;
       f32[5] = -lr; f32[6] = eps; f32[7] = rho; f32[8] = 1 - rho; f32[9] = momentum;
-      split.run(job, n, 4);
+      u.run(job, n);
     } else {
       fn(n, p.byteOffset, g.byteOffset, s0.byteOffset, s1.byteOffset, s2.byteOffset, -lr, eps, rho, 1 - rho, momentum);
     }
@@ -266,8 +303,8 @@ const nadamBody: Body = (l, [p, g, m, v]) => {
   l.store(p, () => l.get(pi).c(N_AVG).get(mi).get(denom).div().mul().add());
 };
 
-function nadamUpdate(memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, a: Args, slots: readonly Float32Array[], n: number): FastUpdate | null {
-  const u = buildUpdate(memory, jobs, 4, 8, { update: nadamBody });
+function nadamUpdate(memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, segments: Int32Array | null, a: Args, slots: readonly Float32Array[], n: number): FastUpdate | null {
+  const u = buildUpdate(memory, jobs, 4, 8, { update: nadamBody }, segments);
   if (u === null) return null;
   const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
   const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps'), psi = num(a, 'momentum_decay');
@@ -287,7 +324,7 @@ function nadamUpdate(memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, a
       const { i32, f32 } = split.args;
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = m.byteOffset; i32[3] = v.byteOffset;
       f32[4] = beta1; f32[5] = 1 - beta1; f32[6] = beta2; f32[7] = 1 - beta2; f32[8] = bc2; f32[9] = eps; f32[10] = gradCoef; f32[11] = avgCoef;
-      split.run(job, n, 4);
+      u.run(job, n);
     } else {
       fn(n, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, beta1, 1 - beta1, beta2, 1 - beta2, bc2, eps, gradCoef, avgCoef);
     }
@@ -299,22 +336,24 @@ function nadamUpdate(memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, a
  * The WebAssembly update of optimizer `name(args)` over `slots` (views of `memory`, in the
  * optimizer's slot order) for `n` parameters, or null when `name` has none (or the engine no SIMD).
  * With `jobs` (a threaded kernel table's, before its workers start), updates of at least
- * `PARALLEL_ELEMENTS` parameters are split across the threads, with the same numbers.
+ * `PARALLEL_ELEMENTS` parameters are split across the threads, with the same numbers, layer by
+ * layer when `layers` gives the layers' boundaries (element offsets from 0 to n).
  */
 export function wasmOptimizerUpdate(
-  memory: WebAssembly.Memory, name: string, args: Args, slots: readonly Float32Array[], n: number, jobs?: ThreadJobs,
+  memory: WebAssembly.Memory, name: string, args: Args, slots: readonly Float32Array[], n: number, jobs?: ThreadJobs, layers?: readonly number[],
 ): FastUpdate | null {
   const inMemory = viewOf(memory, []);
   if (slots.some((s) => !inMemory(s) || s.length !== n)) return null;
+  const segments = segmentBounds(layers, n);
   switch (name) {
-    case 'adam': return adamUpdate(memory, jobs, false, args, slots, n);
-    case 'adamw': return adamUpdate(memory, jobs, true, args, slots, n);
-    case 'gd': return sgdUpdate(memory, jobs, 0, false, 0, slots, n);
-    case 'sgd': return sgdUpdate(memory, jobs, num(args, 'momentum'), args['nesterov'] === true, num(args, 'weight_decay'), slots, n);
-    case 'momentum': return sgdUpdate(memory, jobs, num(args, 'beta'), false, 0, slots, n);
-    case 'nesterov': return sgdUpdate(memory, jobs, num(args, 'beta'), true, 0, slots, n);
-    case 'adagrad': case 'adadelta': case 'rmsprop': return adaptiveUpdate(memory, jobs, name, args, slots, n);
-    case 'nadam': return nadamUpdate(memory, jobs, args, slots, n);
+    case 'adam': return adamUpdate(memory, jobs, segments, false, args, slots, n);
+    case 'adamw': return adamUpdate(memory, jobs, segments, true, args, slots, n);
+    case 'gd': return sgdUpdate(memory, jobs, segments, 0, false, 0, slots, n);
+    case 'sgd': return sgdUpdate(memory, jobs, segments, num(args, 'momentum'), args['nesterov'] === true, num(args, 'weight_decay'), slots, n);
+    case 'momentum': return sgdUpdate(memory, jobs, segments, num(args, 'beta'), false, 0, slots, n);
+    case 'nesterov': return sgdUpdate(memory, jobs, segments, num(args, 'beta'), true, 0, slots, n);
+    case 'adagrad': case 'adadelta': case 'rmsprop': return adaptiveUpdate(memory, jobs, segments, name, args, slots, n);
+    case 'nadam': return nadamUpdate(memory, jobs, segments, args, slots, n);
     default: return null;
   }
 }
@@ -323,12 +362,14 @@ export function wasmOptimizerUpdate(
  * The optimizer backend of a kernel table: slots from `alloc` (the plan's arena, so they live
  * in the table's memory) and, when the table is the WebAssembly one (it has a `memory`) and the
  * engine has SIMD, the WebAssembly updates above; otherwise the reference updates run on them.
+ * `layers`: the boundaries of the parameters' layers in the flat buffer (see
+ * `wasmOptimizerUpdate`), so a split update follows the layers.
  */
-export function optimizerBackend(kernels: object, alloc: (floats: number) => Float32Array): OptimizerBackend {
+export function optimizerBackend(kernels: object, alloc: (floats: number) => Float32Array, layers?: readonly number[]): OptimizerBackend {
   const memory = 'memory' in kernels && kernels.memory instanceof WebAssembly.Memory ? kernels.memory : null;
   const jobs = 'jobs' in kernels && kernels.jobs !== undefined ? (kernels.jobs as ThreadJobs) : undefined;
   return {
     alloc,
-    fastUpdate: (name, args, slots, n) => (memory === null ? null : wasmOptimizerUpdate(memory, name, args, slots, n, jobs)),
+    fastUpdate: (name, args, slots, n) => (memory === null ? null : wasmOptimizerUpdate(memory, name, args, slots, n, jobs, layers)),
   };
 }

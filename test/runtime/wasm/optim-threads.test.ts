@@ -48,21 +48,27 @@ function counting(jobs: ThreadJobs): ThreadJobs & { runs: number } {
 }
 
 /** The update of `name(args)` on `k` over fresh slots in its memory. */
-function make(k: WasmKernels, name: OptimizerName, args: Record<string, number | boolean>, jobs?: ThreadJobs): { update: FastUpdate; slots: Float32Array[] } {
+function make(
+  k: WasmKernels, name: OptimizerName, args: Record<string, number | boolean>, jobs?: ThreadJobs, layers?: number[],
+): { update: FastUpdate; slots: Float32Array[] } {
   const full = resolveOptimizerArgs(name, args) as unknown as Record<string, number | boolean>;
   const slots = [k.alloc(N), k.alloc(N), k.alloc(N)].slice(0, optimizerSlotNames(name, args).length);
-  const update = wasmOptimizerUpdate(k.memory, name, full, slots, N, jobs);
+  const update = wasmOptimizerUpdate(k.memory, name, full, slots, N, jobs, layers);
   if (update === null) throw new Error(`${name} has a WebAssembly update`);
   return { update, slots };
 }
 
 describe('optimizer updates split across the kernel table\'s threads', () => {
-  it.each(CONFIGS)('%s %j gives bit-identical parameters and slots on 1 and 2 threads, the update split into jobs', async (name, args) => {
+  // Layers: a short one (under a quarter of PARALLEL_ELEMENTS) is merged into the one before,
+  // so the update runs as two jobs a step.
+  const LAYERS = [0, 40_000, 41_000, N];
+
+  it.each(CONFIGS.flatMap(([name, args]) => [[name, args, false], [name, args, true]] as const))('%s %j (split by layers: %s) gives bit-identical parameters and slots on 1 and 2 threads, the update split into jobs', async (name, args, byLayers) => {
     const one = table(1), two = table(2);
     expect(one.jobs).toBeUndefined();
     const jobs = counting(two.jobs!);
     // the updates are made before the workers start: they load every job registered by then
-    const made = [make(one, name, args), make(two, name, args, jobs)];
+    const made = [make(one, name, args), make(two, name, args, jobs, byLayers ? LAYERS : undefined)];
     await ready(two);
     const results = made.map(({ update, slots }, t) => {
       const k = t === 0 ? one : two;
@@ -75,7 +81,7 @@ describe('optimizer updates split across the kernel table\'s threads', () => {
       }
       return [p, ...slots];
     });
-    expect(jobs.runs).toBe(3);
+    expect(jobs.runs).toBe(byLayers ? 6 : 3);
     for (let a = 0; a < results[0].length; a++) {
       const [x, y] = [results[0][a], results[1][a]];
       let same = true;
