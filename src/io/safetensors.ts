@@ -32,18 +32,21 @@ const DTYPE_SIZES: Readonly<Record<string, number>> = {
  * plain Error on a programming mistake (data length not matching the shape, a duplicate name).
  */
 export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Readonly<Record<string, string>> = {}): Uint8Array {
-  // no prototype: a tensor named __proto__ is an own key like any other (on {} it set the prototype)
-  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  if (Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
+  // The header is written key by key: a JavaScript object would put names that are array
+  // indices ("3") first, and zero-size tensors, which share an offset, then lose the order given.
+  const keys: string[] = [];
+  if (Object.keys(metadata).length > 0) keys.push(`"__metadata__":${JSON.stringify(metadata)}`);
+  const names = new Set<string>();
   let offset = 0;
   for (const t of tensors) {
     const numel = t.shape.reduce((a, b) => a * b, 1);
     if (numel !== t.data.length) throw new Error(`encodeSafetensors: tensor '${t.name}' has shape ${showShape(t.shape)} but ${t.data.length} values`);
-    if (t.name === '__metadata__' || Object.prototype.hasOwnProperty.call(header, t.name)) throw new Error(`encodeSafetensors: duplicate or reserved tensor name '${t.name}'`);
-    header[t.name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * numel] };
+    if (t.name === '__metadata__' || names.has(t.name)) throw new Error(`encodeSafetensors: duplicate or reserved tensor name '${t.name}'`);
+    names.add(t.name);
+    keys.push(`${JSON.stringify(t.name)}:${JSON.stringify({ dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * numel] })}`);
     offset += 4 * numel;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
+  let json = new TextEncoder().encode(`{${keys.join(',')}}`);
   const padded = Math.ceil(json.length / 8) * 8;
   if (padded !== json.length) {
     const p = new Uint8Array(padded).fill(0x20);
@@ -86,21 +89,57 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
   }
   const headerEnd = 8 + Number(length);
   let header: unknown;
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, headerEnd));
+    header = JSON.parse(text);
   } catch (e) {
     throw new DataError('NN6032', where, { detail: (e as Error).message });
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new DataError('NN6032', where, { detail: 'the header is not an object' });
   const metadata = readMetadata((header as Record<string, unknown>)['__metadata__'], file);
+  // data order; zero-size tensors at one offset in the header's order (which JSON.parse loses)
+  const order = topLevelKeys(text);
+  const at = (e: Entry): number => order.get(e.name) ?? 0;
   const entries = Object.entries(header as Record<string, unknown>)
     .filter(([name]) => name !== '__metadata__')
     .map(([name, value]) => readEntry(name, value, file))
-    .sort((a, b) => a.begin - b.begin || a.end - b.end);
+    .sort((a, b) => a.begin - b.begin || a.end - b.end || at(a) - at(b));
   const dataSize = bytes.length - headerEnd;
   checkLayout(entries, dataSize, file);
   const tensors = entries.map((e) => ({ name: e.name, shape: e.shape, data: toFloat32(bytes.subarray(headerEnd + e.begin, headerEnd + e.end), e, file) }));
   return { tensors, metadata };
+}
+
+/**
+ * The keys of a JSON object text's top level, by first position in the text (the text is valid
+ * JSON: `JSON.parse` read it). `JSON.parse` itself puts names that are array indices first.
+ */
+function topLevelKeys(text: string): Map<string, number> {
+  const keys = new Map<string, number>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (!keys.has(key)) keys.set(key, keys.size);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectKey = depth === 1 && c === '{';
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return keys;
 }
 
 function readMetadata(value: unknown, file: string): Record<string, string> {

@@ -52,6 +52,22 @@ describe('safetensors', () => {
     );
   });
 
+  it('keeps the order given for zero-size tensors at one offset, names that are array indices included (JSON.parse puts those first)', () => {
+    // found by the round-trip property with a random seed: '3' came back before the tensor given before it
+    const names = ['b', '3', 'a', '1', '0x'];
+    const tensors = names.map((name) => ({ name, shape: [0], data: new Float32Array(0) }));
+    const both = [{ name: 'w', shape: [1], data: Float32Array.from([2]) }, ...tensors, { name: '7', shape: [1], data: Float32Array.from([3]) }];
+    expect(decodeSafetensors(encodeSafetensors(tensors), 'w.safetensors').tensors.map((t) => t.name)).toEqual(names);
+    expect(decodeSafetensors(encodeSafetensors(both), 'w.safetensors').tensors.map((t) => t.name)).toEqual(['w', ...names, '7']);
+    // a file written by another tool: keys in its text order, escapes and nested braces skipped
+    const text = '{"\\"q,": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}, "__metadata__": {"k": "{,\\"2\\":"}, "2": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}}';
+    const json = new TextEncoder().encode(text);
+    const other = new Uint8Array(8 + json.length);
+    new DataView(other.buffer).setBigUint64(0, BigInt(json.length), true);
+    other.set(json, 8);
+    expect(decodeSafetensors(other, 'o.safetensors').tensors.map((t) => t.name)).toEqual(['"q,', '2']);
+  });
+
   it('round-trips tensors and metadata keys named like Object.prototype members (__proto__, constructor, toString)', () => {
     // found by the property above with a random seed: on a plain {} header, '__proto__' set the prototype and the tensor vanished
     const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
