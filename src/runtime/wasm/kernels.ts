@@ -239,7 +239,6 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
   const jobs: ThreadJobs | undefined = workers === 0 ? undefined : {
     args: {
-      address: jobArgsAt,
       i32: new Int32Array(main.memory.buffer, jobArgsAt, MAX_ARGS),
       f32: new Float32Array(main.memory.buffer, jobArgsAt, MAX_ARGS),
     },

@@ -149,20 +149,14 @@ export interface ThreadJobs {
   run(job: number, total: number, unit: number): void;
 }
 
-/** An argument block in memory: byte address, and i32 and f32 views of its words. */
+/** An argument block in memory: i32 and f32 views of its words. */
 export interface UpdateArgs {
-  readonly address: number;
   readonly i32: Int32Array;
   readonly f32: Float32Array;
 }
 
 interface Instance {
   readonly exports: Record<string, (...xs: number[]) => void>;
-}
-
-/** The module's exports over `memory`, or null where the engine has no WebAssembly SIMD. */
-export function instantiate(mb: ModuleBuilder, memory: WebAssembly.Memory): Instance['exports'] | null {
-  return compile(mb, memory)?.exports ?? null;
 }
 
 /** The compiled module and its exports over `memory`, or null where the engine has no WebAssembly SIMD. */

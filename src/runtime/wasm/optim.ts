@@ -18,7 +18,7 @@
 
  */
 import type { FastUpdate, OptimizerBackend } from '../optim/types.js';
-import { compile, emitPart, emitUpdate, memoryImportFor, viewOf, type Body, type ThreadJobs } from './lanes.js';
+import { compile, emitPart, emitUpdate, memoryImportFor, viewOf, type Body, type ThreadJobs, type UpdateArgs } from './lanes.js';
 import { ModuleBuilder } from './module.js';
 
 export { memoryImportFor } from './lanes.js';
@@ -42,8 +42,12 @@ type Fn = (...xs: number[]) => void;
 interface Update {
   /** `name(n, pointers..., constants...)` for each body. */
   readonly fns: Readonly<Record<string, Fn>>;
-  /** The table's jobs, null where it has no threads (or they had started before this update was made). */
-  readonly jobs: ThreadJobs | null;
+  /**
+   * The argument block to write before `run` when this update is split across threads; null
+   * when it runs on the calling thread (no threads, workers started before it was made, or
+   * fewer than `PARALLEL_ELEMENTS` elements).
+   */
+  readonly args: UpdateArgs | null;
   /** The job number of each body's part. */
   readonly job: Readonly<Record<string, number>>;
   /**
@@ -76,7 +80,7 @@ function segmentBounds(bounds: readonly number[] | undefined, n: number): Int32A
  */
 function buildUpdate(
   memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, pointers: number, constants: number, bodies: Readonly<Record<string, Body>>,
-  segments: Int32Array | null,
+  segments: Int32Array | null, n: number,
 ): Update | null {
   const mb = new ModuleBuilder(memoryImportFor(memory));
   for (const [name, body] of Object.entries(bodies)) {
@@ -106,7 +110,7 @@ function buildUpdate(
       usable!.run(j, segments[q + 1]! - lo, 4);
     }
   };
-  return { fns: c.exports, jobs: usable, job, run };
+  return { fns: c.exports, args: usable !== null && n >= PARALLEL_ELEMENTS ? usable.args : null, job, run };
 }
 
 /** What the Adam body needs to know when it is generated. */
@@ -173,9 +177,9 @@ function adamUpdate(
 ): FastUpdate | null {
   const amsgrad = a['amsgrad'] === true;
   const wd = num(a, 'weight_decay');
-  const u = buildUpdate(memory, jobs, 5, 9, { update: adamBody({ decoupled, coupled: !decoupled && wd !== 0, amsgrad }) }, segments);
+  const u = buildUpdate(memory, jobs, 5, 9, { update: adamBody({ decoupled, coupled: !decoupled && wd !== 0, amsgrad }) }, segments, n);
   if (u === null) return null;
-  const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
+  const fn = u.fns['update'], job = u.job['update'], split = u.args;
   const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps');
   const [m, v] = slots;
   const vmax = amsgrad ? slots[2] : v;
@@ -187,7 +191,7 @@ function adamUpdate(
     const stepSize = lr / (1 - Math.pow(beta1, t));
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
     if (split !== null) {
-      const { i32, f32 } = split.args;
+      const { i32, f32 } = split;
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = m.byteOffset; i32[3] = v.byteOffset; i32[4] = vmax.byteOffset;
       f32[5] = shrink; f32[6] = beta1; f32[7] = 1 - beta1; f32[8] = beta2; f32[9] = 1 - beta2;
       f32[10] = wd; f32[11] = bc2Sqrt; f32[12] = eps; f32[13] = -stepSize;
@@ -204,10 +208,10 @@ function sgdUpdate(
   memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, segments: Int32Array | null, momentum: number, nesterov: boolean, wd: number, slots: readonly Float32Array[], n: number,
 ): FastUpdate | null {
   const shape = { momentum: momentum !== 0, nesterov, decay: wd !== 0 };
-  const u = buildUpdate(memory, jobs, 3, 3, { first: sgdBody({ ...shape, first: true }), next: sgdBody({ ...shape, first: false }) }, segments);
+  const u = buildUpdate(memory, jobs, 3, 3, { first: sgdBody({ ...shape, first: true }), next: sgdBody({ ...shape, first: false }) }, segments, n);
   if (u === null) return null;
   const { first, next } = u.fns;
-  const firstJob = u.job['first'], nextJob = u.job['next'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
+  const firstJob = u.job['first'], nextJob = u.job['next'], split = u.args;
   // without momentum there is no buffer: point it at the gradients, which the body never reads then
   const buf = slots[0];
   const inMemory = viewOf(memory, slots.map((x) => x.buffer));
@@ -217,7 +221,7 @@ function sgdUpdate(
     // (a call through a variable target boxes its float arguments, an allocation per step)
     const b = buf === undefined ? g.byteOffset : buf.byteOffset;
     if (split !== null) {
-      const { i32, f32 } = split.args;
+      const { i32, f32 } = split;
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = b;
       f32[3] = -lr; f32[4] = momentum; f32[5] = wd;
       u.run(scalars[0] === 0 ? firstJob : nextJob, n);
@@ -269,16 +273,16 @@ function adaptiveUpdate(
   memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, segments: Int32Array | null, kind: 'adagrad' | 'adadelta' | 'rmsprop', a: Args, slots: readonly Float32Array[], n: number,
 ): FastUpdate | null {
   const momentum = num(a, 'momentum'), centered = a['centered'] === true;
-  const u = buildUpdate(memory, jobs, 5, 5, { update: adaptiveBody(kind, momentum > 0, centered) }, segments);
+  const u = buildUpdate(memory, jobs, 5, 5, { update: adaptiveBody(kind, momentum > 0, centered) }, segments, n);
   if (u === null) return null;
-  const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
+  const fn = u.fns['update'], job = u.job['update'], split = u.args;
   const eps = num(a, 'eps'), rho = num(a, 'rho');
   const [s0, s1 = s0, s2 = s0] = slots;
   const inMemory = viewOf(memory, [s0.buffer]);
   return (p, g, lr, scalars) => {
     if (!inMemory(p) || !inMemory(g) || p.length !== n || g.length !== n) return false;
     if (split !== null) {
-      const { i32, f32 } = split.args;
+      const { i32, f32 } = split;
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = s0.byteOffset; i32[3] = s1.byteOffset; i32[4] = s2.byteOffset;
       f32[5] = -lr; f32[6] = eps; f32[7] = rho; f32[8] = 1 - rho; f32[9] = momentum;
       u.run(job, n);
@@ -304,9 +308,9 @@ const nadamBody: Body = (l, [p, g, m, v]) => {
 };
 
 function nadamUpdate(memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, segments: Int32Array | null, a: Args, slots: readonly Float32Array[], n: number): FastUpdate | null {
-  const u = buildUpdate(memory, jobs, 4, 8, { update: nadamBody }, segments);
+  const u = buildUpdate(memory, jobs, 4, 8, { update: nadamBody }, segments, n);
   if (u === null) return null;
-  const fn = u.fns['update'], job = u.job['update'], split = u.jobs !== null && n >= PARALLEL_ELEMENTS ? u.jobs : null;
+  const fn = u.fns['update'], job = u.job['update'], split = u.args;
   const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps'), psi = num(a, 'momentum_decay');
   const [m, v] = slots;
   const inMemory = viewOf(memory, [m.buffer]);
@@ -321,7 +325,7 @@ function nadamUpdate(memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, s
     const gradCoef = (-lr * (1 - mu)) / (1 - muProduct);
     const avgCoef = (-lr * muNext) / (1 - muProductNext);
     if (split !== null) {
-      const { i32, f32 } = split.args;
+      const { i32, f32 } = split;
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = m.byteOffset; i32[3] = v.byteOffset;
       f32[4] = beta1; f32[5] = 1 - beta1; f32[6] = beta2; f32[7] = 1 - beta2; f32[8] = bc2; f32[9] = eps; f32[10] = gradCoef; f32[11] = avgCoef;
       u.run(job, n);
