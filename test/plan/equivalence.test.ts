@@ -12,6 +12,7 @@ import { validProgram } from '../arbitraries/valid-program.js';
 import { batchFor, closeness, compileText } from './helpers.js';
 
 const tsOps = createDefaultOps('float32');
+const f64Ops = createDefaultOps('float64');
 
 /**
  * The reference composes the runtime ops on the same matrix-product kernels as the plan (the
@@ -29,6 +30,14 @@ function opsFor(kernels: KernelChoice): OpTable {
 }
 const RTOL = 2e-3;
 const ATOL = 2e-5;
+
+/** `closeness` with each element's absolute tolerance raised by its own slack. */
+function closenessWithin(a: ArrayLike<number>, b: ArrayLike<number>, slack: readonly number[]): number {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, closeness([a[i]], [b[i]], RTOL, ATOL + slack[i]));
+  return worst;
+}
 
 function evalFlags(graph: IrGraph): IrGraph {
   return {
@@ -49,18 +58,38 @@ function referenceStep(text: string, n: number, seed: number, capacity: number, 
   for (const p of plan.params) params.set(p.name, (p.trainable ? plan.paramData : plan.bufferData).slice(p.offset, p.offset + p.length));
   const { x, y } = batchFor(graph, n, seed);
   const drop = createRng(seed).fork(1);
-  const ref = interpret(opsFor(kernels), graph, { x, y, params, noise: (u) => { for (let i = 0; i < u.length; i++) u[i] = drop.uniform(); } }, 'float32');
+  const draws: Float32Array[] = [];
+  const ref = interpret(opsFor(kernels), graph, { x, y, params, noise: (u) => { for (let i = 0; i < u.length; i++) u[i] = drop.uniform(); draws.push(Float32Array.from(u)); } }, 'float32');
+  // the same step in float64 from the same numbers: how far the float32 reference is from it is
+  // that model's own float32 rounding error, which another summation order may show as well
+  const wide = (a: FloatArray): Float64Array => Float64Array.from(a);
+  let draw = 0;
+  const ref64 = interpret(f64Ops, graph, {
+    x: wide(x), y: wide(y), params: new Map([...params].map(([k, v]) => [k, wide(v)])), noise: (u) => u.set(draws[draw++]),
+  }, 'float64');
   const flatP = plan.paramData.slice();
   const flatG = new Float32Array(flatP.length);
-  for (const p of plan.params) if (p.trainable) flatG.set(ref.grads.get(p.name) as Float32Array, p.offset);
-  const norms = plan.paramLayers.map((layer) => {
+  const flatG64 = new Float64Array(flatP.length);
+  for (const p of plan.params) {
+    if (!p.trainable) continue;
+    flatG.set(ref.grads.get(p.name) as Float32Array, p.offset);
+    flatG64.set(ref64.grads.get(p.name) as Float64Array, p.offset);
+  }
+  const layerNorms = (g: FloatArray): number[] => plan.paramLayers.map((layer) => {
     let ss = 0;
-    for (const p of plan.params) if (p.trainable && p.layer === layer) ss += l2Norm(flatG, p.offset, p.length) ** 2;
+    for (const p of plan.params) if (p.trainable && p.layer === layer) ss += l2Norm(g, p.offset, p.length) ** 2;
     return Math.sqrt(ss);
   });
-  // adaptive optimizers turn gradients at float32 noise level into full-size steps of either
-  // sign, so parameters whose reference gradient is at that level are compared by gradient only
-  const settled = Array.from(flatG, (g) => Math.abs(g) > 1e-5);
+  const norms = layerNorms(flatG);
+  const norms64 = layerNorms(flatG64);
+  // A layer whose gradient is a sum that cancels (dense weights all ones before a layernorm: the
+  // columns are equal, so the gradient reaching the layer below sums to zero) has a float32
+  // gradient that is rounding noise, which no fixed tolerance covers. Such a layer's norm is
+  // compared within a few times its own float32 error, and its parameters, like those whose
+  // gradient is at float32 noise level (adaptive optimizers turn those into full-size steps of
+  // either sign), by gradient only.
+  const normSlack = norms.map((v, i) => 4 * Math.abs(v - norms64[i]));
+  const settled = Array.from(flatG, (g, i) => Math.abs(g) > 1e-5 && Math.abs(g - flatG64[i]) <= 0.1 * Math.abs(flatG64[i]));
   const segments = plan.params.filter((p) => p.trainable);
   if (train.clip) clip(train.clip.builtin as ClipName, train.clip.args as never, flatG, segments);
   const optName = train.optimizer?.builtin ?? '';
@@ -74,7 +103,7 @@ function referenceStep(text: string, n: number, seed: number, capacity: number, 
   const gotNorms = new Float64Array(plan.paramLayers.length);
   plan.lastGradNorms(gotNorms);
   const masked = (a: Float32Array): number[] => Array.from(a).filter((_, i) => settled[i]);
-  return { plan, graph, ref, result, norms, gotNorms, flatP: masked(flatP), gotP: masked(plan.paramData), buffers, x, y, params };
+  return { plan, graph, ref, result, norms, normSlack, gotNorms, flatP: masked(flatP), gotP: masked(plan.paramData), buffers, x, y, params };
 }
 
 // the plain TypeScript kernels, and the WebAssembly SIMD ones where the engine has them
@@ -86,7 +115,7 @@ describe.each(choices)('a compiled plan on the %s kernels computes what the plai
       fc.property(validProgram, fc.nat(1000), fc.integer({ min: 1, max: 4 }), (text, seed, n) => {
         const r = referenceStep(text, n, seed, n, kernels);
         expect(closeness([r.result.dataLoss], [r.ref.loss], RTOL, ATOL)).toBeLessThanOrEqual(1);
-        expect(closeness(r.gotNorms, r.norms, RTOL, ATOL)).toBeLessThanOrEqual(1);
+        expect(closenessWithin(r.gotNorms, r.norms, r.normSlack)).toBeLessThanOrEqual(1);
         expect(closeness(r.gotP, r.flatP, RTOL, ATOL)).toBeLessThanOrEqual(1);
         expect(closeness(r.plan.bufferData, r.buffers, RTOL, ATOL)).toBeLessThanOrEqual(1);
       }),
