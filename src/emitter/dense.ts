@@ -1,9 +1,10 @@
 /**
  * Direct emission of `linear` (dense) steps: the matrix products are calls of the kernel table
- * `K` with literal sizes and offsets into the flat arrays (P, G, the pooled slots). The bias, the
- * fused activation and its derivative with the bias gradient run on the table's optional dense
- * epilogues (`K.denseForward`, `K.denseBackward`: WebAssembly SIMD) when it has them, and
- * otherwise as loops written out in the generated code. Nothing is allocated and no attribute
+ * `K` with literal sizes and offsets into the flat arrays (P, G, the pooled slots). The bias and
+ * the fused activation run in the product's write-out when the table has a fused product
+ * (`K.denseProduct`: WebAssembly SIMD), else on its dense epilogue pass (`K.denseForward`), else as
+ * loops written out in the generated code; the derivative with the bias gradient likewise on
+ * `K.denseBackward` or loops. Nothing is allocated and no attribute
  * object or operand array is consulted per step.
  *
  * The loops' arithmetic is the runtime `linear` op's, value for value (bias added and rounded to
@@ -106,7 +107,8 @@ const EPILOGUE: ReadonlySet<ActivationName> = new Set<ActivationName>(DENSE_ACTI
 
 /**
  * The forward of a dense step: `y = act(x·Wᵀ + b)` for the live batch `n`. The bias and
- * activation run on the table's `denseForward` when it has one, else as loops written out.
+ * activation run in the table's `denseProduct` when it has one, else on its `denseForward`, else
+ * as loops written out.
  */
 export function denseForward(w: CodeWriter, step: ForwardStep, phase: 'S' | 'E'): void {
   const a = step.node.attrs as LinearAttrs;
@@ -115,18 +117,29 @@ export function denseForward(w: CodeWriter, step: ForwardStep, phase: 'S' | 'E')
   const [wt, wo] = place(step.inputs[1], phase);
   const [y] = place(step.output, phase);
   w.line(`// ${commentText(step.node.layer)}: dense ${inF} -> ${outF}${a.activation === 'linear' ? '' : `, ${a.activation}`}`);
-  w.line(`K.gemmNT(n, ${outF}, ${inF}, ${x}, ${xo}, ${wt}, ${wo}, ${y}, 0, false, SCRATCH, 0);`);
+  const product = `K.gemmNT(n, ${outF}, ${inF}, ${x}, ${xo}, ${wt}, ${wo}, ${y}, 0, false, SCRATCH, 0);`;
   const bias = a.bias ? place(step.inputs[2], phase) : null;
   const saved = ACTIVATIONS[a.activation].fromOutput ? null : place(step.saved, phase)[0];
-  if (!bias && a.activation === 'linear') return;
+  if (!bias && a.activation === 'linear') {
+    w.line(product);
+    return;
+  }
   if (!EPILOGUE.has(a.activation)) {
+    w.line(product);
     forwardLoops(w, a, y, bias, saved);
     return;
   }
-  const args = [lit(a.activation), 'n', outF, y, 0, bias?.[0] ?? 'null', bias?.[1] ?? 0, saved ?? 'null', 0, lit(a.alpha)];
-  w.line(`if (K.denseForward !== undefined) K.denseForward(${args.join(', ')});`);
+  // the table's fused product (epilogue in the tiles' write-out), else the product and then the
+  // table's epilogue pass, else the product and loops
+  const epilogue = [lit(a.activation), 'n', outF, y, 0, bias?.[0] ?? 'null', bias?.[1] ?? 0, saved ?? 'null', 0, lit(a.alpha)];
+  const fusedArgs = [lit(a.activation), 'n', outF, inF, x, xo, wt, wo, y, 0, bias?.[0] ?? 'null', bias?.[1] ?? 0, saved ?? 'null', 0, lit(a.alpha), 'SCRATCH', 0];
+  w.line(`if (K.denseProduct !== undefined) K.denseProduct(${fusedArgs.join(', ')});`);
+  w.open('else');
+  w.line(product);
+  w.line(`if (K.denseForward !== undefined) K.denseForward(${epilogue.join(', ')});`);
   w.open('else');
   forwardLoops(w, a, y, bias, saved);
+  w.close();
   w.close();
 }
 

@@ -4,6 +4,7 @@ import { checkText } from '../../src/compiler.js';
 import { lower } from '../../src/ir/lower.js';
 import { compilePlan, createPlanKernels, createTrainingPlan, type CompiledTrainingPlan } from '../../src/plan/index.js';
 import { createRng, createSchedule, wasmSimdSupported, type Gemm, type Kernels, type ScheduleName, type WasmKernels } from '../../src/runtime/index.js';
+import type { DenseProduct } from '../../src/runtime/kernels/types.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.js';
 import { initialLoopState, runTraining, type LoopConfig, type LoopState, type Samples } from '../../src/train/loop.js';
 import { baseLearningRate, metricNames, metricTargetFor } from '../../src/train/setup.js';
@@ -16,7 +17,7 @@ const ATOL = 1e-5;
 /** The bytes of a float32 view (not of its whole buffer: a wasm view's buffer is the kernel memory). */
 const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-/** A wasm kernel table for the program's plan whose every product records whether all operands were views of its memory. */
+/** A wasm kernel table for the program's plan whose every product (fused dense ones included) records whether all operands were views of its memory. */
 function spied(text: string, capacity: number): { kernels: Kernels; calls: { inMemory: boolean }[] } {
   const { model, train } = compileText(text);
   const wasm = createPlanKernels('wasm', compilePlan(model, train, { batchCapacity: capacity })) as WasmKernels;
@@ -26,7 +27,13 @@ function spied(text: string, capacity: number): { kernels: Kernels; calls: { inM
     calls.push({ inMemory: a.buffer === mem && b.buffer === mem && c.buffer === mem });
     g(m, n, k, a, ao, b, bo, c, co, acc, pack, po);
   };
-  return { kernels: { ...wasm, gemmNN: wrap(wasm.gemmNN), gemmTN: wrap(wasm.gemmTN), gemmNT: wrap(wasm.gemmNT) }, calls };
+  const fused = wasm.denseProduct!;
+  const denseProduct: DenseProduct = (act, m, n, k, x, xo, w, wo, y, yo, b, bo, s, so, alpha, pack, po) => {
+    const mem = wasm.memory.buffer;
+    calls.push({ inMemory: [x, w, y, b, s].every((a) => a === null || a.buffer === mem) });
+    fused(act, m, n, k, x, xo, w, wo, y, yo, b, bo, s, so, alpha, pack, po);
+  };
+  return { kernels: { ...wasm, gemmNN: wrap(wasm.gemmNN), gemmTN: wrap(wasm.gemmTN), gemmNT: wrap(wasm.gemmNT), denseProduct }, calls };
 }
 
 /**

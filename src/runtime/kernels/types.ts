@@ -59,6 +59,24 @@ export type DenseBackward = (
   alpha: number,
 ) => void;
 
+/**
+ * A dense layer's forward product with its epilogue fused into the write-out:
+ * `y[m×n] = act(x[m×k]·w[n×k]ᵀ + bias)`, the pre-activation written to `saved` when given (as
+ * `DenseForward`), for a table whose product can apply the epilogue to each tile as it stores it.
+ * The same numbers as `gemmNT` (assigning) followed by `denseForward`. `pack` as for `Gemm`.
+ */
+export type DenseProduct = (
+  act: DenseActivation, m: number, n: number, k: number,
+  x: FloatArray, xOff: number,
+  w: FloatArray, wOff: number,
+  y: FloatArray, yOff: number,
+  bias: FloatArray | null, biasOff: number,
+  saved: FloatArray | null, savedOff: number,
+  alpha: number,
+  pack: FloatArray,
+  packOffset: number,
+) => void;
+
 /** The routines every op implementation calls. */
 export interface Kernels {
   readonly gemmNN: Gemm;
@@ -72,4 +90,6 @@ export interface Kernels {
    */
   readonly denseForward?: DenseForward;
   readonly denseBackward?: DenseBackward;
+  /** Optional fused forward product (the WebAssembly table has it, with `denseForward`). */
+  readonly denseProduct?: DenseProduct;
 }

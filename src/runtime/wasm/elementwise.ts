@@ -2,7 +2,8 @@
  * The elementwise members of the WebAssembly kernel table: the dense layers' forward epilogue
  * (`y = act(y + bias)`) and backward epilogue (`dz ·= act'`, bias gradient column sums), one
  * generated function per activation and direction, f32x4 over byte offsets in the table's
- * memory. They run as a pass right after the product, on data still in cache.
+ * memory. They run as a pass right after the product, on data still in cache. (The table's
+ * `denseProduct` runs the same forward code on each tile of the product as it is written.)
  *
  * Columns that do not fill a vector are computed one at a time by the same vector code on a
  * splat, so every element gets the same arithmetic wherever it sits. The bias gradient adds
@@ -13,90 +14,23 @@ import { ACTIVATIONS } from '../ops/activations.js';
 import type { DenseActivation, DenseBackward, DenseForward, Kernels } from '../kernels/types.js';
 import { DENSE_ACTIVATIONS } from '../kernels/types.js';
 import type { FloatArray } from '../tensor.js';
-import type { Code } from './code.js';
+import { bump, emitDenseEpilogue, EPILOGUE_PARAMS, SCALAR, savesInput, VECTOR, whileBelow, type Width } from './epilogue.js';
 import { ModuleBuilder } from './module.js';
 import type { MemoryImport } from './module.js';
-import { vectorDerivative, vectorForward } from './vector-math.js';
+import { vectorDerivative } from './vector-math.js';
 
 /** The optional, elementwise part of a kernel table. */
 export type ElementwiseKernels = Omit<Kernels, 'gemmNN' | 'gemmTN' | 'gemmNT' | 'packSize'>;
 
-type ForwardFn = (y: number, bias: number, hasBias: number, saved: number, rows: number, cols: number, alpha: number) => void;
+type ForwardFn = (y: number, ldc: number, rows: number, cols: number, bias: number, sd: number, alpha: number) => void;
 type BackwardFn = (dz: number, from: number, gb: number, rows: number, cols: number, flags: number, alpha: number) => void;
 
 /** `flags` bits of a backward function. */
 const HAS_BIAS = 1;
 const ASSIGN_BIAS = 2;
 
-/** Whether the forward keeps the pre-activation (its derivative needs it). */
-function savesInput(act: DenseActivation): boolean {
-  return !ACTIVATIONS[act].fromOutput;
-}
-
-/** `while (ptr < limit) { body }` on i32 locals (unsigned compare). */
-function whileBelow(f: Code, ptr: number, limit: number, body: () => void): void {
-  f.block().loop().get(ptr).get(limit).i32GeU().brIf(1);
-  body();
-  f.br(0).end().end();
-}
-
-/** `x += by` on an i32 local; `by` a constant or a local. */
-function bump(f: Code, x: number, by: number | { local: number }): void {
-  f.get(x);
-  if (typeof by === 'number') f.i32Const(by);
-  else f.get(by.local);
-  f.i32Add().set(x);
-}
-
-/** One element or one vector: how to load into a v128 local and store from one. */
-interface Width {
-  readonly bytes: number;
-  readonly load: (f: Code) => void;
-  readonly store: (f: Code) => void;
-}
-
-const VECTOR: Width = { bytes: 16, load: (f) => void f.v128Load(), store: (f) => void f.v128Store() };
-const SCALAR: Width = {
-  bytes: 4,
-  load: (f) => void f.v128Load32Splat(),
-  store: (f) => void f.f32x4ExtractLane(0).f32Store(),
-};
-
 function emitForward(mb: ModuleBuilder, act: DenseActivation): void {
-  const { code: f } = mb.func(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32'], [], `fwd_${act}`);
-  const [y, bias, hasBias, saved, rows, cols, alphaIn] = [0, 1, 2, 3, 4, 5, 6];
-  const alpha = f.local('v128');
-  f.get(alphaIn).f32x4Splat().set(alpha);
-  const forward = vectorForward(f, act, alpha);
-  const end = f.local('i32'), rowEnd = f.local('i32'), vecEnd = f.local('i32'), b = f.local('i32');
-  const v = f.local('v128');
-  const saves = savesInput(act);
-  f.get(y).get(rows).get(cols).i32Mul().i32Const(2).i32Shl().i32Add().set(end);
-  const body = (w: Width): void => {
-    f.get(y);
-    w.load(f);
-    f.set(v);
-    f.get(hasBias).if().get(v).get(b);
-    w.load(f);
-    f.f32x4Add().set(v).end();
-    if (saves) {
-      f.get(saved).get(v);
-      w.store(f);
-      bump(f, saved, w.bytes);
-    }
-    f.get(y);
-    forward(v);
-    w.store(f);
-    bump(f, y, w.bytes);
-    bump(f, b, w.bytes);
-  };
-  whileBelow(f, y, end, () => {
-    f.get(y).get(cols).i32Const(2).i32Shl().i32Add().set(rowEnd);
-    f.get(y).get(cols).i32Const(-4).i32And().i32Const(2).i32Shl().i32Add().set(vecEnd);
-    f.get(bias).set(b);
-    whileBelow(f, y, vecEnd, () => body(VECTOR));
-    whileBelow(f, y, rowEnd, () => body(SCALAR));
-  });
+  emitDenseEpilogue(mb.func(EPILOGUE_PARAMS, [], `fwd_${act}`).code, act);
 }
 
 function emitBackward(mb: ModuleBuilder, act: DenseActivation): void {
@@ -223,7 +157,8 @@ export function wasmElementwise(memory: WebAssembly.Memory, memoryImport: Memory
       denseForwardReference(act, rows, cols, y, yOff, bias, biasOff, saved, savedOff, alpha);
       return;
     }
-    fwd[act](at(y, yOff), at(bias, biasOff), bias === null ? 0 : 1, at(saved, savedOff), rows, cols, alpha);
+    const yAt = at(y, yOff);
+    fwd[act](yAt, 4 * cols, rows, cols, at(bias, biasOff), (at(saved, savedOff) - yAt) | 0, alpha);
   };
 
   const denseBackward: DenseBackward = (act, rows, cols, dz, dzOff, from, fromOff, gb, gbOff, assignBias, alpha) => {

@@ -7,10 +7,19 @@
  * while it walks the depth, one splat of A times NR/4 vectors of B per row and step. Edge tiles
  * compute the padded tile into a scratch tile and copy their valid part.
  *
+ * A module made with a dense activation (`gemmModuleBytes(shape, memory, act)`) fuses the dense
+ * forward epilogue into the write-out: on the last depth block, right after the micro-kernel (or
+ * the edge copy) stores a tile, the epilogue function adds the bias to it, keeps the
+ * pre-activation where the derivative needs it and applies the activation, while the tile is in
+ * L1, on the thread that computed it. It is the elementwise module's epilogue code (`epilogue.ts`),
+ * so the fused product gives the bits of the product followed by the pass.
+ *
  * Register budget: x64 V8 has 16 xmm registers (one reserved as scratch), and without a fused
  * multiply-add every product needs a temporary, so MR·NR/4 + NR/4 + 2 must stay under 15.
  */
-import type { Code } from './code.js';
+import type { DenseActivation } from '../kernels/types.js';
+import type { Code, ValType } from './code.js';
+import { emitDenseEpilogue, EPILOGUE_PARAMS } from './epilogue.js';
 import { ModuleBuilder } from './module.js';
 import type { MemoryImport } from './module.js';
 
@@ -190,9 +199,20 @@ function emitPack(f: Code, width: number): void {
   });
 }
 
-function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; packA: number; packB: number }): void {
-  const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, add, pa, pb, tile] = Array.from({ length: 15 }, (_, i) => i);
-  const [jc, nc, pc, kc, ic, mc, jr, ir, cols, rows, addf, ct, kstep] = Array.from({ length: 13 }, () => f.local('i32'));
+function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; packA: number; packB: number; epilogue?: number }): void {
+  const [m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, add, pa, pb, tile, bias, sd, alpha] = Array.from({ length: 18 }, (_, i) => i);
+  const [jc, nc, pc, kc, ic, mc, jr, ir, cols, rows, addf, ct, kstep, last, bcol] = Array.from({ length: 15 }, () => f.local('i32'));
+  const epilogue = fn.epilogue;
+  /** On the last depth block, the epilogue over the tile just written (`rows`, `cols`: pushers). */
+  const finish = (tileRows: () => void, tileCols: () => void): void => {
+    if (epilogue === undefined) return;
+    f.get(last).if();
+    f.get(ct).get(ldc);
+    tileRows();
+    tileCols();
+    f.get(bcol).get(sd).get(alpha).call(epilogue);
+    f.end();
+  };
   // Depth blocks of equal size (784 = 4×196, not 3×256 + 16): a thin last block would pay a
   // full load and store of C for a few steps.
   f.get(k).get(k).i32Const(s.kc - 1).i32Add().i32Const(s.kc).i32DivU().tee(kstep).i32Add().i32Const(1).i32Sub();
@@ -205,6 +225,7 @@ function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; pa
       f.get(k).get(pc).i32Sub().set(kc);
       f.get(kc).get(kstep).get(kc).get(kstep).i32LtU().select().set(kc);
       f.get(add).get(pc).i32Const(0).i32Ne().i32Or().set(addf);
+      if (epilogue !== undefined) f.get(pc).get(kc).i32Add().get(k).i32GeU().set(last);
       f.get(b).get(pc).get(rsB).i32Mul().i32Add().get(jc).get(csB).i32Mul().i32Add();
       f.get(csB).get(rsB).get(nc).get(kc).get(pb).call(fn.packB);
       forUp(f, ic, () => f.i32Const(0), () => f.get(m), s.mc, () => {
@@ -217,6 +238,8 @@ function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; pa
           f.get(nc).get(jr).i32Sub().set(cols);
           minConst(f, cols, s.nr);
           f.set(cols);
+          // the bias of the tile's first column (0: none)
+          if (epilogue !== undefined) f.get(bias).get(jc).get(jr).i32Add().i32Const(4).i32Mul().i32Add().i32Const(0).get(bias).select().set(bcol);
           forUp(f, ir, () => f.i32Const(0), () => f.get(mc), s.mr, () => {
             f.get(mc).get(ir).i32Sub().set(rows);
             minConst(f, rows, s.mr);
@@ -229,10 +252,12 @@ function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; pa
             f.get(rows).i32Const(s.mr).i32Eq().get(cols).i32Const(s.nr).i32Eq().i32And().if();
             panels();
             f.get(ct).get(ldc).get(addf).call(fn.micro);
+            finish(() => f.i32Const(s.mr), () => f.i32Const(s.nr));
             f.else();
             panels();
             f.get(tile).i32Const(s.nr * 4).i32Const(0).call(fn.micro);
             f.get(tile).get(ct).get(ldc).get(rows).get(cols).get(addf).call(fn.edge);
+            finish(() => f.get(rows), () => f.get(cols));
             f.end();
           });
         });
@@ -247,22 +272,28 @@ function emitDriver(f: Code, s: GemmShape, fn: { micro: number; edge: number; pa
  * are multiples of the tile width (columns) or height (rows) compute every element with the
  * same instructions as the whole product: threads split products this way.
  */
-function emitPart(f: Code, s: GemmShape, gemm: number): void {
-  const [lo, hi, scratch, byCols, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, add] = Array.from({ length: 16 }, (_, i) => i);
-  const tail = (): void => {
+function emitPart(f: Code, s: GemmShape, gemm: number, epilogue: boolean): void {
+  const [lo, hi, scratch, byCols, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, add, bias, sd, alpha] = Array.from({ length: 19 }, (_, i) => i);
+  const tail = (biasAt: () => void): void => {
     f.get(ldc).get(add).get(scratch).get(scratch).i32Const(4 * s.mc * s.kc).i32Add();
-    f.get(scratch).i32Const(4 * (s.mc * s.kc + s.kc * s.nc)).i32Add().call(gemm);
+    f.get(scratch).i32Const(4 * (s.mc * s.kc + s.kc * s.nc)).i32Add();
+    if (epilogue) {
+      biasAt();
+      f.get(sd).get(alpha);
+    }
+    f.call(gemm);
   };
   f.get(byCols).if();
   f.get(m).get(hi).get(lo).i32Sub().get(k).get(a).get(rsA).get(csA);
   f.get(b).get(lo).get(csB).i32Mul().i32Add().get(rsB).get(csB);
   f.get(c).get(lo).i32Const(4).i32Mul().i32Add();
-  tail();
+  // the part's columns start `lo` into the bias (0 stays 0: none)
+  tail(() => f.get(bias).get(lo).i32Const(4).i32Mul().i32Add().i32Const(0).get(bias).select());
   f.else();
   f.get(hi).get(lo).i32Sub().get(n).get(k).get(a).get(lo).get(rsA).i32Mul().i32Add().get(rsA).get(csA);
   f.get(b).get(rsB).get(csB);
   f.get(c).get(lo).get(ldc).i32Mul().i32Add();
-  tail();
+  tail(() => f.get(bias));
   f.end();
 }
 
@@ -274,11 +305,14 @@ function emitPart(f: Code, s: GemmShape, gemm: number): void {
  * scratch of `4·mc·kc`, `4·kc·nc` and `4·mr·nr` bytes (see `gemmScratchBytes`). `k` must be ≥ 1.
  * It also exports `gemmPart(lo, hi, scratch, byCols, m, n, k, a, rsA, csA, b, rsB, csB, c, ldc,
  * accumulate)`: columns or rows `lo .. hi` of that product, its scratch (`gemmScratchBytes`) at
- * `scratch`.
+ * `scratch`. With `epilogue`, both take three more parameters, `bias, sd, alpha` (see
+ * `EPILOGUE_PARAMS`: the bias of C's columns, 0 for none; the byte distance from each element of C
+ * to its saved pre-activation; leaky_relu's slope, f32), and C ends as `act(A·B + bias)`.
  */
-export function gemmModuleBytes(s: GemmShape, memory: MemoryImport): Uint8Array<ArrayBuffer> {
+export function gemmModuleBytes(s: GemmShape, memory: MemoryImport, epilogue?: DenseActivation): Uint8Array<ArrayBuffer> {
   if (s.nr % 4 !== 0 || s.mc % s.mr !== 0 || s.nc % s.nr !== 0) throw new Error('gemmModuleBytes: bad tile shape');
   const mb = new ModuleBuilder(memory);
+  const extra: ValType[] = epilogue === undefined ? [] : ['i32', 'i32', 'f32'];
   const i32 = (n: number): 'i32'[] => new Array<'i32'>(n).fill('i32');
   const micro = mb.func(i32(6), []);
   emitMicro(micro.code, s);
@@ -288,8 +322,14 @@ export function gemmModuleBytes(s: GemmShape, memory: MemoryImport): Uint8Array<
   emitPack(packA.code, s.mr);
   const packB = mb.func(i32(6), []);
   emitPack(packB.code, s.nr);
-  const driver = mb.func(i32(15), [], 'gemm');
-  emitDriver(driver.code, s, { micro: micro.index, edge: edge.index, packA: packA.index, packB: packB.index });
-  emitPart(mb.func(i32(16), [], 'gemmPart').code, s, driver.index);
+  let epi: number | undefined;
+  if (epilogue !== undefined) {
+    const e = mb.func(EPILOGUE_PARAMS, []);
+    emitDenseEpilogue(e.code, epilogue);
+    epi = e.index;
+  }
+  const driver = mb.func([...i32(15), ...extra], [], 'gemm');
+  emitDriver(driver.code, s, { micro: micro.index, edge: edge.index, packA: packA.index, packB: packB.index, ...(epi === undefined ? {} : { epilogue: epi }) });
+  emitPart(mb.func([...i32(16), ...extra], [], 'gemmPart').code, s, driver.index, epilogue !== undefined);
   return mb.encode();
 }

@@ -10,12 +10,16 @@
  */
 import { createKernels } from '../kernels/index.js';
 import type { Gemm, Kernels } from '../kernels/index.js';
+import { DENSE_ACTIVATIONS } from '../kernels/types.js';
+import type { DenseActivation, DenseProduct } from '../kernels/types.js';
+import { savesInput } from './epilogue.js';
 import { DEFAULT_SHAPE, gemmModuleBytes, gemmScratchBytes } from './gemm.js';
 import type { GemmShape } from './gemm.js';
 import { wasmElementwise } from './elementwise.js';
 import { ModuleBuilder } from './module.js';
 import type { MemoryImport } from './module.js';
 import type { ThreadJobs } from './lanes.js';
+import type { FloatArray } from '../tensor.js';
 import { controlBytes, createThreadPool, defaultSpawn, MAX_ARGS, sharedMemorySupported } from './threads.js';
 import type { Spawn, ThreadFunction, ThreadPool } from './threads.js';
 
@@ -100,10 +104,27 @@ type PartFn = (
   b: number, rsB: number, csB: number, c: number, ldc: number, accumulate: number,
 ) => void;
 
+/** `GemmFn` with the dense epilogue's `bias` (0: none), saved-pre-activation distance and slope. */
+type EpilogueGemmFn = (
+  m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number,
+  c: number, ldc: number, accumulate: number, packA: number, packB: number, tile: number, bias: number, sd: number, alpha: number,
+) => void;
+
+type EpiloguePartFn = (
+  lo: number, hi: number, scratch: number, byCols: number, m: number, n: number, k: number, a: number, rsA: number, csA: number,
+  b: number, rsB: number, csB: number, c: number, ldc: number, accumulate: number, bias: number, sd: number, alpha: number,
+) => void;
+
 interface Engine {
   readonly memory: WebAssembly.Memory;
   readonly gemm: GemmFn;
   readonly part: PartFn;
+}
+
+/** The product modules with each activation's epilogue, by `DENSE_ACTIVATIONS` index. */
+interface EpilogueEngine {
+  readonly gemm: EpilogueGemmFn;
+  readonly part: EpiloguePartFn;
 }
 
 const PAGE = 65536;
@@ -121,6 +142,24 @@ export function wasmSimdSupported(relaxed = false): boolean {
   if (relaxed) code.f32Const(2).f32x4Splat().f32Const(3).f32x4Splat().f32x4RelaxedMadd();
   code.drop();
   return WebAssembly.validate(mb.encode());
+}
+
+/** Compiled product modules by shape, memory import and epilogue, shared by tables (most recent last). */
+const compiledModules = new Map<string, WebAssembly.Module>();
+const MODULES_KEPT = 32;
+
+/**
+ * The product module for a shape, memory import and epilogue, compiled once per process while it
+ * is among the last {@link MODULES_KEPT} used (emitting a module's bytes takes milliseconds).
+ */
+function compiled(shape: GemmShape, memory: MemoryImport, epilogue?: DenseActivation): WebAssembly.Module {
+  const key = JSON.stringify([shape.mr, shape.nr, shape.unroll, shape.kc, shape.mc, shape.nc, shape.fma, memory.minPages, memory.maxPages ?? null, memory.shared === true, epilogue ?? null]);
+  let m = compiledModules.get(key);
+  if (m === undefined) m = new WebAssembly.Module(gemmModuleBytes(shape, memory, epilogue));
+  else compiledModules.delete(key);
+  compiledModules.set(key, m);
+  if (compiledModules.size > MODULES_KEPT) compiledModules.delete(compiledModules.keys().next().value!);
+  return m;
 }
 
 function growTo(memory: WebAssembly.Memory, bytes: number): void {
@@ -150,7 +189,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const pages = Math.ceil((arenaStart + arenaBytes) / PAGE);
   // A shared memory needs a maximum; leave room for `alloc` to grow past the arena.
   const memoryImport: MemoryImport = workers > 0 ? { minPages: 1, maxPages: Math.min(65536, Math.max(2 * pages, 16384)), shared: true } : { minPages: 1 };
-  const module = new WebAssembly.Module(gemmModuleBytes(shape, memoryImport));
+  const module = compiled(shape, memoryImport);
   const packB = 4 * shape.mc * shape.kc;
   const tile = packB + 4 * shape.kc * shape.nc;
   const engine = (memory: WebAssembly.Memory, m = module): Engine => {
@@ -158,16 +197,37 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     return { memory, gemm: x.gemm as GemmFn, part: x.gemmPart as PartFn };
   };
   const main = engine(new WebAssembly.Memory(workers > 0 ? { initial: pages, maximum: memoryImport.maxPages!, shared: true } : { initial: pages }));
+  // One product module per activation with its epilogue fused into the tiles' write-out (each
+  // under the 4 KiB a browser compiles synchronously on its main thread), made at the first
+  // product of that activation; with workers, all of them now, as the workers load every module
+  // when they start.
+  const fused: (EpilogueEngine | undefined)[] = DENSE_ACTIVATIONS.map(() => undefined);
+  const fusedEngine = (i: number): EpilogueEngine => {
+    let e = fused[i];
+    if (e === undefined) {
+      const x = new WebAssembly.Instance(compiled(shape, memoryImport, DENSE_ACTIVATIONS[i]), { env: { memory: main.memory } }).exports;
+      e = fused[i] = { gemm: x.gemm as EpilogueGemmFn, part: x.gemmPart as EpiloguePartFn };
+    }
+    return e;
+  };
+  const threadedEpilogues = workers > 0 ? DENSE_ACTIVATIONS.map((_, i) => fusedEngine(i)) : [];
   // The pool starts at the first product that splits (or `readyThreads()`), so that jobs
   // registered before (the optimizer's update, when the plan is built) are in every worker.
   // The calling thread's share reads the job's arguments from the control block.
   let pool: ThreadPool | null = null;
   let started = workers === 0;
   let x: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  const modules: WebAssembly.Module[] = [module];
-  const functions: ThreadFunction[] = [{ module: 0, name: 'gemmPart', signature: 'i'.repeat(13) }];
+  let xf: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  // Thread functions: 0 the plain product's part, 1 + i the part of activation i's fused product.
+  const modules: WebAssembly.Module[] = [module, ...threadedEpilogues.map((_, i) => compiled(shape, memoryImport, DENSE_ACTIVATIONS[i]))];
+  const functions: ThreadFunction[] = [
+    { module: 0, name: 'gemmPart', signature: 'i'.repeat(13) },
+    ...threadedEpilogues.map((_, i) => ({ module: 1 + i, name: 'gemmPart', signature: `${'i'.repeat(15)}f` })),
+  ];
   const locals: ((lo: number, hi: number) => void)[] = [
     (lo, hi) => main.part(lo, hi, scratchAt(0), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12]),
+    ...threadedEpilogues.map((e) => (lo: number, hi: number) =>
+      e.part(lo, hi, scratchAt(0), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12], x[13], x[14], xf[15])),
   ];
   const start = (): ThreadPool | null => {
     if (!started) {
@@ -177,6 +237,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         workers, control, scratch: (w) => scratchAt(w + 1), spawn: spawn!, ...(options.spin !== undefined ? { spin: options.spin } : {}),
       });
       x = pool.args;
+      xf = pool.argsF32;
     }
     return pool;
   };
@@ -216,13 +277,20 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
   // Byte strides of A (element (i, p) at i·rsA + p·csA) and B ((p, j) at p·rsB + j·csB), computed
   // inline rather than returned as a tuple so the zero-copy path allocates nothing.
-  const run = (e: Engine, kind: Kind, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void => {
+  // `act` ≥ 0: the product of that activation's module (`DENSE_ACTIVATIONS` index), its epilogue's
+  // bias at `bias` (0: none), pre-activation `sd` bytes from each output, slope `alpha`.
+  const run = (
+    e: Engine, kind: Kind, m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean,
+    act = -1, bias = 0, sd = 0, alpha = 0,
+  ): void => {
     const rsA = kind === 'TN' ? 4 : 4 * k, csA = kind === 'TN' ? 4 * m : 4;
     const rsB = kind === 'NT' ? 4 : 4 * n, csB = kind === 'NT' ? 4 * k : 4;
     const add = accumulate ? 1 : 0;
     const others = workers > 0 && e === main && m * n * k >= parallelMacs ? helpers() : 0;
     if (others === 0) {
-      e.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, add, scratchAt(0), scratchAt(0) + packB, scratchAt(0) + tile);
+      const s0 = scratchAt(0);
+      if (act < 0) e.gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, add, s0, s0 + packB, s0 + tile);
+      else fusedEngine(act).gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, 4 * n, add, s0, s0 + packB, s0 + tile, bias, sd, alpha);
       return;
     }
     // Chunks of whole register tiles, never a split of the depth: each element of C then sees
@@ -234,7 +302,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const byCols = kind === 'TN' ? m < 8 * shape.mr : m <= n;
     x[0] = byCols ? 1 : 0; x[1] = m; x[2] = n; x[3] = k; x[4] = a; x[5] = rsA; x[6] = csA;
     x[7] = b; x[8] = rsB; x[9] = csB; x[10] = c; x[11] = 4 * n; x[12] = add;
-    split(0, byCols ? n : m, byCols ? shape.nr : shape.mr, others);
+    x[13] = bias; x[14] = sd; xf[15] = alpha;
+    split(act + 1, byCols ? n : m, byCols ? shape.nr : shape.mr, others);
   };
 
   const jobs: ThreadJobs | undefined = workers === 0 ? undefined : {
@@ -283,7 +352,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       }
       const pa = scratchAt(1), pb = pa + roundUp(4 * mk, 16), pc = pb + roundUp(4 * kn, 16);
       // The private memory is never shared: with threads, a module importing a plain memory.
-      copy ??= engine(new WebAssembly.Memory({ initial: 1 }), workers > 0 ? new WebAssembly.Module(gemmModuleBytes(shape, { minPages: 1 })) : module);
+      copy ??= engine(new WebAssembly.Memory({ initial: 1 }), workers > 0 ? compiled(shape, { minPages: 1 }) : module);
       growTo(copy.memory, pc + 4 * mn);
       const mem = copy.memory.buffer;
       new Float32Array(mem, pa, mk).set(a.subarray(aOff, aOff + mk));
@@ -294,11 +363,35 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       c.set(cv, cOff);
     };
 
+  const elementwise = wasmElementwise(main.memory, memoryImport);
+  const gemmNT = make(ts.gemmNT, 'NT');
+  const f32In = (v: FloatArray | null): v is Float32Array => v instanceof Float32Array && inMemory(v);
+  const denseProduct: DenseProduct = (act, m, n, k, a, aOff, w, wOff, y, yOff, bias, biasOff, saved, savedOff, alpha, pack, packOffset) => {
+    const index = DENSE_ACTIVATIONS.indexOf(act);
+    if (index < 0) throw new Error(`wasm denseProduct: no epilogue for '${String(act)}'`);
+    const saves = savesInput(act);
+    if (!(f32In(a) && f32In(w) && f32In(y) && (bias === null || f32In(bias)) && (!saves || f32In(saved))) || k === 0 || m * n === 0) {
+      // outside the memory (or nothing to multiply): the product, then the pass
+      gemmNT(m, n, k, a, aOff, w, wOff, y, yOff, false, pack, packOffset);
+      elementwise.denseForward!(act, m, n, y, yOff, bias, biasOff, saved, savedOff, alpha);
+      return;
+    }
+    if (aOff + m * k > a.length || wOff + n * k > w.length || yOff + m * n > y.length
+      || (bias !== null && biasOff + n > bias.length) || (saves && savedOff + m * n > saved!.length)) {
+      throw new Error(`wasm denseProduct: operand out of range (${m}×${n}×${k})`);
+    }
+    const c = y.byteOffset + 4 * yOff;
+    const sd = saves ? (saved!.byteOffset + 4 * savedOff - c) | 0 : 0;
+    run(main, 'NT', m, n, k, a.byteOffset + 4 * aOff, w.byteOffset + 4 * wOff, c, false,
+      index, bias === null ? 0 : bias.byteOffset + 4 * biasOff, sd, alpha);
+  };
+
   return {
-    ...wasmElementwise(main.memory, memoryImport),
+    ...elementwise,
+    denseProduct,
     gemmNN: make(ts.gemmNN, 'NN'),
     gemmTN: make(ts.gemmTN, 'TN'),
-    gemmNT: make(ts.gemmNT, 'NT'),
+    gemmNT,
     packSize: ts.packSize,
     memory: main.memory,
     shape,
