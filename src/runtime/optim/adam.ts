@@ -104,21 +104,33 @@ export const adamax: OptimizerSpec<AdamaxArgs> = {
   },
 };
 
+/**
+ * Advances NAdam's per-step scalars (`scalars[0]` the step, `scalars[1]` the product of μ) and
+ * writes the step's coefficients into `out`: `[1 − β2^t, −lr·(1 − μ_t)/(1 − Πμ), −lr·μ_{t+1}/(1 − Πμ·μ_{t+1})]`.
+ * Shared by the TypeScript update below and the WebAssembly one, so both take the same doubles.
+ */
+export function nadamCoefficients(beta1: number, beta2: number, psi: number, lr: number, scalars: Float64Array, out: Float64Array): void {
+  const t = (scalars[0] += 1);
+  const mu = beta1 * (1 - 0.5 * Math.pow(0.96, t * psi));
+  const muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
+  const muProduct = (scalars[1] *= mu);
+  out[0] = 1 - Math.pow(beta2, t);
+  out[1] = (-lr * (1 - mu)) / (1 - muProduct);
+  out[2] = (-lr * muNext) / (1 - muProduct * muNext);
+}
+
+/** `nadamCoefficients`' output, reused (one step at a time per thread). */
+const NADAM = new Float64Array(3);
+
 export const nadam: OptimizerSpec<NadamArgs> = {
   defaults: { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, momentum_decay: 4e-3 },
   slots: () => ['exp_avg', 'exp_avg_sq'],
   scalars: ['step', 'mu_product'],
   initialScalars: [0, 1],
   update(a, p, g, lr, slots, scalars) {
-    const t = (scalars[0] += 1);
     const { beta1, beta2, eps, momentum_decay: psi } = a;
-    const bc2 = 1 - Math.pow(beta2, t);
-    const mu = beta1 * (1 - 0.5 * Math.pow(0.96, t * psi));
-    const muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
-    const muProduct = (scalars[1] *= mu);
-    const muProductNext = muProduct * muNext;
-    const gradCoef = (-lr * (1 - mu)) / (1 - muProduct);
-    const avgCoef = (-lr * muNext) / (1 - muProductNext);
+    nadamCoefficients(beta1, beta2, psi, lr, scalars, NADAM);
+    const bc2 = NADAM[0], gradCoef = NADAM[1], avgCoef = NADAM[2];
     const [m, v] = slots;
     for (let i = 0, n = p.length; i < n; i++) {
       const gi = g[i];

@@ -18,6 +18,7 @@
 
  */
 import type { FastUpdate, OptimizerBackend } from '../optim/types.js';
+import { nadamCoefficients } from '../optim/adam.js';
 import { compile, emitPart, emitUpdate, memoryImportFor, viewOf, type Body, type ThreadJobs, type UpdateArgs } from './lanes.js';
 import { ModuleBuilder } from './module.js';
 
@@ -314,16 +315,11 @@ function nadamUpdate(memory: WebAssembly.Memory, jobs: ThreadJobs | undefined, s
   const beta1 = num(a, 'beta1'), beta2 = num(a, 'beta2'), eps = num(a, 'eps'), psi = num(a, 'momentum_decay');
   const [m, v] = slots;
   const inMemory = viewOf(memory, [m.buffer]);
+  const coef = new Float64Array(3);
   return (p, g, lr, scalars) => {
     if (!inMemory(p) || !inMemory(g) || p.length !== n || g.length !== n) return false;
-    const t = (scalars[0] += 1);
-    const bc2 = 1 - Math.pow(beta2, t);
-    const mu = beta1 * (1 - 0.5 * Math.pow(0.96, t * psi));
-    const muNext = beta1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
-    const muProduct = (scalars[1] *= mu);
-    const muProductNext = muProduct * muNext;
-    const gradCoef = (-lr * (1 - mu)) / (1 - muProduct);
-    const avgCoef = (-lr * muNext) / (1 - muProductNext);
+    nadamCoefficients(beta1, beta2, psi, lr, scalars, coef);
+    const bc2 = coef[0], gradCoef = coef[1], avgCoef = coef[2];
     if (split !== null) {
       const { i32, f32 } = split;
       i32[0] = p.byteOffset; i32[1] = g.byteOffset; i32[2] = m.byteOffset; i32[3] = v.byteOffset;
