@@ -14,6 +14,8 @@ async function activate(context) {
   const config = vscode.workspace.getConfiguration('nn');
   const command = config.get('server.command', 'nn');
   const args = config.get('server.args', ['lsp', '--stdio']);
+  // Documents longer than this many characters get one diagnostic instead of live analysis.
+  const maxDocumentLength = config.get('maxDocumentLength', 262144);
   // An executable without `transport` talks over stdin/stdout; `--stdio` is already in `args`.
   const run = { command, args, options: { shell: process.platform === 'win32' } };
   const client = new LanguageClient(
@@ -22,6 +24,7 @@ async function activate(context) {
     { run, debug: run },
     {
       documentSelector: [{ language: 'nn' }],
+      initializationOptions: { maxDocumentLength },
       synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.nn') },
     },
   );

@@ -27,6 +27,19 @@ export interface DocumentAnalysis {
  */
 export const maxLiveLength = 256 * 1024;
 
+/**
+ * The live-analysis limit an editor asks for in `initializationOptions.maxDocumentLength`: a
+ * whole number of characters from 1 to 2^30. `undefined` when not given; an error message for a
+ * value that is not such a number.
+ */
+export function requestedMaxLength(initializationOptions: unknown): number | undefined | { error: string } {
+  if (typeof initializationOptions !== 'object' || initializationOptions === null) return undefined;
+  if (!Object.hasOwn(initializationOptions, 'maxDocumentLength')) return undefined;
+  const v = (initializationOptions as { maxDocumentLength: unknown }).maxDocumentLength;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2 ** 30) return v;
+  return { error: `initializationOptions.maxDocumentLength must be a whole number of characters from 1 to ${2 ** 30}, not ${JSON.stringify(v) ?? String(v)}` };
+}
+
 /** Runs the front end on a document's text (the same `checkText` as `nn check`). */
 export function analyze(uri: string, version: number, text: string, maxLength = maxLiveLength): DocumentAnalysis {
   if (text.length > maxLength) {
@@ -55,7 +68,13 @@ export interface VersionedText {
 export class AnalysisCache {
   private readonly entries = new Map<string, DocumentAnalysis>();
 
-  constructor(private readonly maxLength = maxLiveLength) {}
+  constructor(private maxLength = maxLiveLength) {}
+
+  /** Changes the live-analysis limit; documents are analysed again at their next request. */
+  setMaxLength(maxLength: number): void {
+    this.maxLength = maxLength;
+    this.entries.clear();
+  }
 
   /** The analysis of the document's current version, computing it if needed. */
   get(document: VersionedText): DocumentAnalysis {

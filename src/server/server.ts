@@ -6,7 +6,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache, offsetAt, type DocumentAnalysis } from './analysis.js';
+import { AnalysisCache, maxLiveLength, offsetAt, requestedMaxLength, type DocumentAnalysis } from './analysis.js';
 import { codeActions } from './code-actions.js';
 import { completions } from './completion.js';
 import { documentDiagnostics } from './diagnostics.js';
@@ -21,7 +21,10 @@ export interface ServerOptions {
   readonly format?: Formatter | undefined;
   /** Delay between the last change and publishing diagnostics, in ms (0 publishes at once). */
   readonly debounceMs?: number;
-  /** Longer documents are not analysed live (see `maxLiveLength`). */
+  /**
+   * Longer documents are not analysed live (default `maxLiveLength`); an editor's
+   * `initializationOptions.maxDocumentLength` overrides it.
+   */
   readonly maxDocumentLength?: number;
 }
 
@@ -76,7 +79,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     else pending.set(uri, setTimeout(() => publish(uri), debounceMs));
   };
 
-  connection.onInitialize((): InitializeResult => ({ capabilities: serverCapabilities(options), serverInfo: { name: 'nn' } }));
+  connection.onInitialize((params): InitializeResult => {
+    // the editor's setting, if any, over the embedder's option
+    const asked = requestedMaxLength(params.initializationOptions);
+    if (typeof asked === 'number') cache.setMaxLength(asked);
+    else if (asked !== undefined) connection.console.warn(`nn lsp: ${asked.error}; keeping ${options.maxDocumentLength ?? maxLiveLength}`);
+    return { capabilities: serverCapabilities(options), serverInfo: { name: 'nn' } };
+  });
   // Fired on open as well as on every change.
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {

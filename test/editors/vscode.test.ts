@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { maxLiveLength } from '../../src/server/analysis.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const ext = join(root, 'editors', 'vscode');
@@ -73,5 +74,36 @@ describe('the VS Code extension manifest', () => {
   it('has a client that is valid JavaScript (compiles as a CommonJS module body)', () => {
     const client = readFileSync(join(ext, manifest.main), 'utf8');
     expect(() => new Function('require', 'module', 'exports', 'process', client)).not.toThrow();
+  });
+
+  it('sends the nn.maxDocumentLength setting to the server as an initialization option, defaulting to the server\'s limit', async () => {
+    const client = readFileSync(join(ext, manifest.main), 'utf8');
+    const settings = (readJson(join(ext, 'package.json')).contributes.configuration.properties) as Record<string, { default: unknown }>;
+    expect(settings['nn.maxDocumentLength']!.default).toBe(maxLiveLength);
+    for (const configured of [undefined, 5000]) {
+      const made: unknown[][] = [];
+      // the two modules the client requires, as far as activate uses them
+      const vscode = {
+        workspace: {
+          getConfiguration: () => ({ get: (key: string, fallback: unknown) => (key === 'maxDocumentLength' && configured !== undefined ? configured : fallback) }),
+          createFileSystemWatcher: () => ({}),
+        },
+        commands: { registerCommand: () => ({}) },
+      };
+      class LanguageClient {
+        constructor(...args: unknown[]) {
+          made.push(args);
+        }
+        start(): Promise<void> {
+          return Promise.resolve();
+        }
+      }
+      const require = (id: string): unknown => (id === 'vscode' ? vscode : id === 'vscode-languageclient/node' ? { LanguageClient } : undefined);
+      const module = { exports: {} as { activate?: (c: unknown) => Promise<void> } };
+      new Function('require', 'module', 'exports', 'process', client)(require, module, module.exports, process);
+      await module.exports.activate!({ subscriptions: [] });
+      expect(made).toHaveLength(1);
+      expect((made[0]![3] as { initializationOptions: unknown }).initializationOptions).toEqual({ maxDocumentLength: configured ?? maxLiveLength });
+    }
   });
 });

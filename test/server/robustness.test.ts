@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/server/analysis.js';
+import { analyze, requestedMaxLength } from '../../src/server/analysis.js';
 import { codeActions } from '../../src/server/code-actions.js';
 import { completions } from '../../src/server/completion.js';
 import { documentDiagnostics } from '../../src/server/diagnostics.js';
@@ -38,5 +38,16 @@ describe('request handlers on any text', () => {
     expect(documentSymbols(analysis)).toEqual([]);
     expect(hover(analysis, 15)).toBeNull();
     expect(documentDiagnostics(analyze('file:///big.nn', 1, text, text.length))).toEqual([]);
+  });
+
+  it('reads an editor\'s live-analysis limit from the initialization options, and names a bad one', () => {
+    for (const none of [undefined, null, 'x', {}, { other: 1 }]) expect(requestedMaxLength(none)).toBeUndefined();
+    expect(requestedMaxLength({ maxDocumentLength: 1_000_000 })).toBe(1_000_000);
+    expect(requestedMaxLength({ maxDocumentLength: 1 })).toBe(1);
+    for (const bad of [0, -5, 1.5, '1000', Number.NaN, 2 ** 31, null, [1000]]) {
+      const r = requestedMaxLength({ maxDocumentLength: bad });
+      expect(r).toEqual({ error: expect.stringContaining('initializationOptions.maxDocumentLength must be a whole number of characters from 1 to 1073741824, not ') });
+    }
+    expect(requestedMaxLength({ maxDocumentLength: '1000' })).toEqual({ error: expect.stringMatching(/not "1000"$/) });
   });
 });

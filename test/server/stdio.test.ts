@@ -87,7 +87,10 @@ afterAll(() => {
 
 describe('nn lsp --stdio', () => {
   it('initializes and announces its capabilities', async () => {
-    const result = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    // a live-analysis limit far below the default 256 KiB, as an editor setting would send it
+    const result = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions: { maxDocumentLength: 2000 },
+    });
     expect(result.serverInfo?.name).toBe('nn');
     expect(result.capabilities).toMatchObject({
       textDocumentSync: { openClose: true, change: 2 },
@@ -167,6 +170,15 @@ describe('nn lsp --stdio', () => {
     expect((await next).diagnostics).toEqual([]);
     const hover = await connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 3 } });
     expect(JSON.stringify(hover?.contents)).toContain('[4] → [64], 320 parameters');
+  });
+
+  it('takes the live-analysis limit from the initialization options', async () => {
+    const body = `model Long {\n  input [4]\n${'  dense(4, activation: relu)\n'.repeat(80)}}\n`;
+    expect(body.length).toBeGreaterThan(2000);
+    const next = nextDiagnostics();
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///work/long.nn', languageId: 'nn', version: 1, text: body } });
+    const { diagnostics } = await next;
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['NN1022', `this file has ${body.length} characters; nn reads files of at most 2000`]]);
   });
 
   it('survives garbage and a megabyte document, then still answers', async () => {
