@@ -2,12 +2,13 @@
  * `npm run bench:frontend`: parse + check time of a generated 10,000-line file (the examples,
  * renamed and repeated). Prints the best of 25 runs, so other load on the machine counts less,
  * by wall time (the budget) and by CPU time (what the front end itself costs, steadier on a
- * shared machine: it leaves out time spent waiting for a core).
+ * shared machine: it leaves out time spent waiting for a core). Then the parse time of the largest
+ * file the parser accepts, made of random bytes (the worst case for error recovery).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check } from '../src/checker/index.js';
-import { parse } from '../src/parser/index.js';
+import { maxSourceLength, parse } from '../src/parser/index.js';
 
 // Bundled into dist/bench, so resolve from the package root npm runs scripts in.
 const dir = join(process.cwd(), 'examples');
@@ -59,3 +60,23 @@ console.log(
     `parse ${f(best.parse)} ms, check ${f(best.check)} ms, parse+check ${f(best.total)} ms (budget 200 ms); ` +
     `CPU time: parse ${f(cpu.parse)} ms, check ${f(cpu.check)} ms, parse+check ${f(cpu.total)} ms`,
 );
+
+/** A deterministic pseudo-random byte string (as test/parser/bad-input.test.ts makes). */
+function garbage(length: number): string {
+  let seed = 12345;
+  const chars: string[] = [];
+  for (let i = 0; i < length; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    chars.push(String.fromCharCode(seed % 256));
+  }
+  return chars.join('');
+}
+
+const junk = garbage(maxSourceLength);
+let worst = Infinity;
+for (let run = 0; run < 3; run++) {
+  const t0 = performance.now();
+  parse(junk, 'garbage.nn');
+  worst = Math.min(worst, performance.now() - t0);
+}
+console.log(`${maxSourceLength.toLocaleString('en')} characters of random bytes (the largest accepted file): parse ${f(worst)} ms, best of 3`);
