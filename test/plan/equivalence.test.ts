@@ -84,11 +84,15 @@ function referenceStep(text: string, n: number, seed: number, capacity: number, 
   const norms64 = layerNorms(flatG64);
   // A layer whose gradient is a sum that cancels (dense weights all ones before a layernorm: the
   // columns are equal, so the gradient reaching the layer below sums to zero) has a float32
-  // gradient that is rounding noise, which no fixed tolerance covers. Such a layer's norm is
-  // compared within a few times its own float32 error, and its parameters, like those whose
-  // gradient is at float32 noise level (adaptive optimizers turn those into full-size steps of
-  // either sign), by gradient only.
-  const normSlack = norms.map((v, i) => 4 * Math.abs(v - norms64[i]));
+  // gradient that is rounding noise: any summation order gives another one (one of them exactly
+  // 0), so no tolerance relative to the layer's own norm covers it. That noise is a few float32
+  // ulps of the gradients that cancelled, which are at most the largest layer's: a layer's norm
+  // may differ by 1e-5 (~80 ulp) of the largest norm, plus a few times the float32 reference's
+  // own distance from float64. Parameters whose float32 gradient is noise (off the float64 one,
+  // or at noise level, which adaptive optimizers turn into full-size steps of either sign) are
+  // compared by gradient only.
+  const largest = Math.max(0, ...norms64);
+  const normSlack = norms.map((v, i) => 4 * Math.abs(v - norms64[i]!) + 1e-5 * largest);
   const settled = Array.from(flatG, (g, i) => Math.abs(g) > 1e-5 && Math.abs(g - flatG64[i]) <= 0.1 * Math.abs(flatG64[i]));
   const segments = plan.params.filter((p) => p.trainable);
   if (train.clip) clip(train.clip.builtin as ClipName, train.clip.args as never, flatG, segments);
@@ -121,6 +125,21 @@ describe.each(choices)('a compiled plan on the %s kernels computes what the plai
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('compares a layer whose float32 gradient is cancelled rounding noise (weights all ones before a normalization) within that noise', () => {
+    // the counterexample CI found (seed 110, batch 4), then variants: in about 3% of them one
+    // summation order cancels to exactly 0 and the other leaves ~1e-4
+    for (const [units, norm, opt, seed, n] of [
+      [8, 'layernorm(eps: 1e-5)', 'gd(0.01)', 110, 4], [3, 'layernorm(eps: 1e-5)', 'gd(0.01)', 19, 4], [5, 'layernorm(eps: 1e-5)', 'adam', 16, 1],
+      [8, 'layernorm(eps: 1e-5)', 'rmsprop', 7, 4], [12, 'batchnorm', 'adam', 3, 4], [3, 'layernorm(eps: 1e-5)', 'gd(0.01)', 21, 2],
+    ] as const) {
+      const text = `model Gen {\n  input [1, 16, 1]\n  conv2d(9, 1, stride: 3, padding: valid)\n  flatten\n  dense(${units}, activation: selu, init: ones, bias: true)\n  ${norm}\n  dense(3, activation: softmax)\n}\n\ntrain Gen {\n  data: csv("d.csv", label: "y")\n  loss: cross_entropy\n  optimizer: ${opt}\n  clip: norm(1.0)\n}\n`;
+      const r = referenceStep(text, n, seed, n, kernels);
+      expect(closeness([r.result.dataLoss], [r.ref.loss], RTOL, ATOL)).toBeLessThanOrEqual(1);
+      expect(closenessWithin(r.gotNorms, r.norms, r.normSlack)).toBeLessThanOrEqual(1);
+      expect(closeness(r.gotP, r.flatP, RTOL, ATOL)).toBeLessThanOrEqual(1);
+    }
   });
 
   it('gives the same numbers when the batch is smaller than the capacity', () => {
