@@ -112,6 +112,7 @@ export class Code {
   f64Add(): this { return this.op(0xa0); }
   f64Mul(): this { return this.op(0xa2); }
   f64PromoteF32(): this { return this.op(0xbb); }
+  f32ReinterpretI32(): this { return this.op(0xbe); }
   f32x4Sqrt(): this { return this.simd(0xe3); }
   f32x4Div(): this { return this.simd(0xe7); }
   /** Pseudo-maximum `a < b ? b : a` (keeps `a` when either is NaN, as a JavaScript `if (b > a) a = b`). */

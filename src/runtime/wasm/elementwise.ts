@@ -153,7 +153,8 @@ export function wasmElementwise(memory: WebAssembly.Memory, memoryImport: Memory
     checkRange('denseForward', y, yOff, n);
     checkRange('denseForward', bias, biasOff, cols);
     checkRange('denseForward', saved, savedOff, n);
-    if (!(inMemory(y) && inMemory(bias) && inMemory(saved)) || (savesInput(act) && saved === null)) {
+    // (address 0 means "no bias" to the module: a caller's view starting there takes the reference)
+    if (!(inMemory(y) && inMemory(bias) && inMemory(saved)) || (savesInput(act) && saved === null) || (bias !== null && at(bias, biasOff) === 0)) {
       denseForwardReference(act, rows, cols, y, yOff, bias, biasOff, saved, savedOff, alpha);
       return;
     }

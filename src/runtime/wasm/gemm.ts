@@ -279,7 +279,7 @@ function emitPart(f: Code, s: GemmShape, gemm: number, epilogue: boolean): void 
     f.get(scratch).i32Const(4 * (s.mc * s.kc + s.kc * s.nc)).i32Add();
     if (epilogue) {
       biasAt();
-      f.get(sd).get(alpha);
+      f.get(sd).get(alpha).f32ReinterpretI32();
     }
     f.call(gemm);
   };
@@ -307,7 +307,8 @@ function emitPart(f: Code, s: GemmShape, gemm: number, epilogue: boolean): void 
  * accumulate)`: columns or rows `lo .. hi` of that product, its scratch (`gemmScratchBytes`) at
  * `scratch`. With `epilogue`, both take three more parameters, `bias, sd, alpha` (see
  * `EPILOGUE_PARAMS`: the bias of C's columns, 0 for none; the byte distance from each element of C
- * to its saved pre-activation; leaky_relu's slope, f32), and C ends as `act(A·B + bias)`.
+ * to its saved pre-activation; leaky_relu's slope, f32, or for `gemmPart` its bits as an i32), and
+ * C ends as `act(A·B + bias)`.
  */
 export function gemmModuleBytes(s: GemmShape, memory: MemoryImport, epilogue?: DenseActivation): Uint8Array<ArrayBuffer> {
   if (s.nr % 4 !== 0 || s.mc % s.mr !== 0 || s.nc % s.nr !== 0) throw new Error('gemmModuleBytes: bad tile shape');
@@ -330,6 +331,8 @@ export function gemmModuleBytes(s: GemmShape, memory: MemoryImport, epilogue?: D
   }
   const driver = mb.func([...i32(15), ...extra], [], 'gemm');
   emitDriver(driver.code, s, { micro: micro.index, edge: edge.index, packA: packA.index, packB: packB.index, ...(epi === undefined ? {} : { epilogue: epi }) });
-  emitPart(mb.func([...i32(16), ...extra], [], 'gemmPart').code, s, driver.index, epilogue !== undefined);
+  // the part takes the slope as its float32 bits: threads pass only integers (a float read by a
+  // JavaScript function that is not optimized is a heap number: garbage on every call)
+  emitPart(mb.func(i32(16 + extra.length), [], 'gemmPart').code, s, driver.index, epilogue !== undefined);
   return mb.encode();
 }

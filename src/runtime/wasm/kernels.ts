@@ -110,9 +110,10 @@ type EpilogueGemmFn = (
   c: number, ldc: number, accumulate: number, packA: number, packB: number, tile: number, bias: number, sd: number, alpha: number,
 ) => void;
 
+/** `PartFn` with the epilogue's parameters, the slope as its float32 bits (threads pass integers only). */
 type EpiloguePartFn = (
   lo: number, hi: number, scratch: number, byCols: number, m: number, n: number, k: number, a: number, rsA: number, csA: number,
-  b: number, rsB: number, csB: number, c: number, ldc: number, accumulate: number, bias: number, sd: number, alpha: number,
+  b: number, rsB: number, csB: number, c: number, ldc: number, accumulate: number, bias: number, sd: number, alphaBits: number,
 ) => void;
 
 interface Engine {
@@ -222,12 +223,12 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const modules: WebAssembly.Module[] = [module, ...threadedEpilogues.map((_, i) => compiled(shape, memoryImport, DENSE_ACTIVATIONS[i]))];
   const functions: ThreadFunction[] = [
     { module: 0, name: 'gemmPart', signature: 'i'.repeat(13) },
-    ...threadedEpilogues.map((_, i) => ({ module: 1 + i, name: 'gemmPart', signature: `${'i'.repeat(15)}f` })),
+    ...threadedEpilogues.map((_, i) => ({ module: 1 + i, name: 'gemmPart', signature: 'i'.repeat(16) })),
   ];
   const locals: ((lo: number, hi: number) => void)[] = [
     (lo, hi) => main.part(lo, hi, scratchAt(0), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12]),
     ...threadedEpilogues.map((e) => (lo: number, hi: number) =>
-      e.part(lo, hi, scratchAt(0), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12], x[13], x[14], xf[15])),
+      e.part(lo, hi, scratchAt(0), x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12], x[13], x[14], x[15])),
   ];
   const start = (): ThreadPool | null => {
     if (!started) {
@@ -302,6 +303,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const byCols = kind === 'TN' ? m < 8 * shape.mr : m <= n;
     x[0] = byCols ? 1 : 0; x[1] = m; x[2] = n; x[3] = k; x[4] = a; x[5] = rsA; x[6] = csA;
     x[7] = b; x[8] = rsB; x[9] = csB; x[10] = c; x[11] = 4 * n; x[12] = add;
+    // the slope stored as a float32, read back by the parts as its bits
     x[13] = bias; x[14] = sd; xf[15] = alpha;
     split(act + 1, byCols ? n : m, byCols ? shape.nr : shape.mr, others);
   };
@@ -370,7 +372,10 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const index = DENSE_ACTIVATIONS.indexOf(act);
     if (index < 0) throw new Error(`wasm denseProduct: no epilogue for '${String(act)}'`);
     const saves = savesInput(act);
-    if (!(f32In(a) && f32In(w) && f32In(y) && (bias === null || f32In(bias)) && (!saves || f32In(saved))) || k === 0 || m * n === 0) {
+    // address 0 means "no bias" to the module; the table keeps its control block there, but a
+    // caller's own view could start there
+    const biasAt = bias === null ? 0 : bias.byteOffset + 4 * biasOff;
+    if (!(f32In(a) && f32In(w) && f32In(y) && (bias === null || (f32In(bias) && biasAt !== 0)) && (!saves || f32In(saved))) || k === 0 || m * n === 0) {
       // outside the memory (or nothing to multiply): the product, then the pass
       gemmNT(m, n, k, a, aOff, w, wOff, y, yOff, false, pack, packOffset);
       elementwise.denseForward!(act, m, n, y, yOff, bias, biasOff, saved, savedOff, alpha);
@@ -383,7 +388,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const c = y.byteOffset + 4 * yOff;
     const sd = saves ? (saved!.byteOffset + 4 * savedOff - c) | 0 : 0;
     run(main, 'NT', m, n, k, a.byteOffset + 4 * aOff, w.byteOffset + 4 * wOff, c, false,
-      index, bias === null ? 0 : bias.byteOffset + 4 * biasOff, sd, alpha);
+      index, biasAt, sd, alpha);
   };
 
   return {
