@@ -37,7 +37,7 @@ export function requestedMaxLength(initializationOptions: unknown): number | und
   if (!Object.hasOwn(initializationOptions, 'maxDocumentLength')) return undefined;
   const v = (initializationOptions as { maxDocumentLength: unknown }).maxDocumentLength;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2 ** 30) return v;
-  return { error: `initializationOptions.maxDocumentLength must be a whole number of characters from 1 to ${2 ** 30}, not ${JSON.stringify(v) ?? String(v)}` };
+  return { error: `initializationOptions.maxDocumentLength must be a whole number of characters from 1 to ${2 ** 30}, not ${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))}` };
 }
 
 /** Runs the front end on a document's text (the same `checkText` as `nn check`). */

@@ -49,5 +49,6 @@ describe('request handlers on any text', () => {
       expect(r).toEqual({ error: expect.stringContaining('initializationOptions.maxDocumentLength must be a whole number of characters from 1 to 1073741824, not ') });
     }
     expect(requestedMaxLength({ maxDocumentLength: '1000' })).toEqual({ error: expect.stringMatching(/not "1000"$/) });
+    expect(requestedMaxLength({ maxDocumentLength: Number.NaN })).toEqual({ error: expect.stringMatching(/not NaN$/) });
   });
 });
