@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maxBlockDepth, maxExpressionDepth, maxSourceLength, parse } from '../../src/parser/index.js';
 import { walk } from '../../src/ast/walk.js';
 import { print } from '../../src/ast/print.js';
+import { garbage } from '../../bench/garbage.js';
 
 /**
  * Parses and asserts that it took less than `ms` milliseconds: a bound against super-linear
@@ -18,17 +19,6 @@ function timedParse(text: string, ms = 20_000) {
 
 function codes(text: string): string[] {
   return timedParse(text).diagnostics.map((d) => d.code);
-}
-
-/** A deterministic pseudo-random byte string. */
-function garbage(length: number): string {
-  let seed = 12345;
-  const chars: string[] = [];
-  for (let i = 0; i < length; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    chars.push(String.fromCharCode(seed % 256));
-  }
-  return chars.join('');
 }
 
 describe('bad input', () => {
