@@ -124,6 +124,7 @@ interface Engine {
 
 /** The product modules with each activation's epilogue, by `DENSE_ACTIVATIONS` index. */
 interface EpilogueEngine {
+  readonly module: WebAssembly.Module;
   readonly gemm: EpilogueGemmFn;
   readonly part: EpiloguePartFn;
 }
@@ -206,8 +207,9 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   const fusedEngine = (i: number): EpilogueEngine => {
     let e = fused[i];
     if (e === undefined) {
-      const x = new WebAssembly.Instance(compiled(shape, memoryImport, DENSE_ACTIVATIONS[i]), { env: { memory: main.memory } }).exports;
-      e = fused[i] = { gemm: x.gemm as EpilogueGemmFn, part: x.gemmPart as EpiloguePartFn };
+      const m = compiled(shape, memoryImport, DENSE_ACTIVATIONS[i]);
+      const x = new WebAssembly.Instance(m, { env: { memory: main.memory } }).exports;
+      e = fused[i] = { module: m, gemm: x.gemm as EpilogueGemmFn, part: x.gemmPart as EpiloguePartFn };
     }
     return e;
   };
@@ -220,7 +222,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   let x: Int32Array<ArrayBufferLike> = new Int32Array(0);
   let xf: Float32Array<ArrayBufferLike> = new Float32Array(0);
   // Thread functions: 0 the plain product's part, 1 + i the part of activation i's fused product.
-  const modules: WebAssembly.Module[] = [module, ...threadedEpilogues.map((_, i) => compiled(shape, memoryImport, DENSE_ACTIVATIONS[i]))];
+  const modules: WebAssembly.Module[] = [module, ...threadedEpilogues.map((e) => e.module)];
   const functions: ThreadFunction[] = [
     { module: 0, name: 'gemmPart', signature: 'i'.repeat(13) },
     ...threadedEpilogues.map((_, i) => ({ module: 1 + i, name: 'gemmPart', signature: 'i'.repeat(16) })),
